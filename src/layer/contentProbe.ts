@@ -1,0 +1,79 @@
+import type { ContentProbe } from '../model/types.js';
+import { dynamicRange, elfFacts, isElf, parseElfLayout, type ElfLayout } from './elf.js';
+
+/** Bytes kept from the start of every regular file: enough for a shebang or a PEM header. */
+const HEAD_BYTES = 256;
+/** Bytes kept from the start of an ELF file while it streams: headers, .interp and usually .dynstr. */
+const ELF_WINDOW = 1 << 20;
+/** Largest dynamic section captured beyond the window. */
+const MAX_DYNAMIC = 1 << 16;
+
+const SECRET_HEADERS = [
+  /-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/,
+];
+
+/**
+ * Watches one regular file's bytes as they stream past and keeps only what the rules need.
+ * Memory is bounded per file (at most ELF_WINDOW + MAX_DYNAMIC while the file streams) and freed after.
+ */
+export class ContentProbeCollector {
+  private head: Buffer[] = [];
+  private headLen = 0;
+  private offset = 0;
+  private elf = false;
+  private layout: ElfLayout | undefined;
+  private dyn: { offset: number; size: number } | undefined;
+  private dynBytes: Buffer | undefined;
+
+  update(chunk: Buffer): void {
+    const start = this.offset;
+    this.offset += chunk.length;
+    if (start === 0) this.elf = isElf(chunk);
+    const limit = this.elf ? ELF_WINDOW : HEAD_BYTES;
+    if (this.headLen < limit) {
+      const take = chunk.subarray(0, Math.min(chunk.length, limit - this.headLen));
+      this.head.push(take);
+      this.headLen += take.length;
+    }
+    if (this.elf && this.dyn === undefined && this.headLen >= 64 && this.layout === undefined) {
+      this.layout = parseElfLayout(Buffer.concat(this.head));
+      const d = this.layout ? dynamicRange(this.layout) : undefined;
+      this.dyn = d && d.size <= MAX_DYNAMIC ? d : { offset: 0, size: 0 };
+    }
+    // capture the dynamic section when it lies beyond the window
+    if (this.dyn && this.dyn.size > 0 && this.dyn.offset >= ELF_WINDOW) {
+      const from = Math.max(this.dyn.offset, start);
+      const to = Math.min(this.dyn.offset + this.dyn.size, this.offset);
+      if (from < to) {
+        this.dynBytes ??= Buffer.alloc(this.dyn.size);
+        chunk.copy(this.dynBytes, from - this.dyn.offset, from - start, to - start);
+      }
+    }
+  }
+
+  finish(): ContentProbe | undefined {
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    if (this.elf) {
+      const layout = this.layout ?? parseElfLayout(head);
+      if (!layout) return undefined;
+      const read = (offset: number, size: number): Buffer | undefined => {
+        if (offset + size <= head.length) return head.subarray(offset, offset + size);
+        if (this.dynBytes && this.dyn && offset === this.dyn.offset) return this.dynBytes;
+        return undefined;
+      };
+      return { elf: elfFacts(layout, read) };
+    }
+    if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) {
+      const nl = head.indexOf(0x0a);
+      const line = head.toString('utf8', 2, nl < 0 ? head.length : nl).trim();
+      return { shebang: line };
+    }
+    const text = head.toString('latin1', 0, Math.min(head.length, HEAD_BYTES));
+    for (const re of SECRET_HEADERS) {
+      const m = re.exec(text);
+      if (m) return { secretHeader: m[0] };
+    }
+    return undefined;
+  }
+}

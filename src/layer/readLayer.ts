@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import type { Header } from 'tar-stream';
+import xxhash from 'xxhash-wasm';
+import type { Compression, FileKind, LayerEntry } from '../model/types.js';
+import { InputError } from '../model/errors.js';
+import { decompress, looksLikeTar, sniffCompression } from './compression.js';
+import { ContentProbeCollector } from './contentProbe.js';
+import { normalizeTarPath, parseWhiteout } from './tarPath.js';
+import { feedTar } from './feedTar.js';
+
+/** What one layer blob holds, read in one streaming pass. */
+export interface LayerBlob {
+  /** sha256 of the blob as stored. */
+  readonly digest: string;
+  /** sha256 of the uncompressed tar. */
+  readonly diffId: string;
+  readonly compression: Compression;
+  readonly compressedSize: number;
+  /** Σ of every tar header's size, as dive counts a layer. */
+  readonly size: number;
+  readonly entries: LayerEntry[];
+}
+
+const hasher = xxhash();
+
+const KINDS: Partial<Record<Header['type'], FileKind>> = {
+  file: 'file',
+  'contiguous-file': 'file',
+  directory: 'dir',
+  symlink: 'symlink',
+  link: 'hardlink',
+  'character-device': 'char',
+  'block-device': 'block',
+  fifo: 'fifo',
+};
+
+function paxNumber(header: Header, key: string, fallback: number): number {
+  const pax = header.pax as Record<string, string> | null | undefined;
+  const v = pax?.[key];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+/**
+ * Read one layer blob (plain tar, gzip or zstd — sniffed by magic bytes) into its entries.
+ * Content is hashed as it streams (xxh64 per file, sha256 over the blob and over the tar), never kept.
+ */
+export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string): Promise<LayerBlob> {
+  const { create64 } = await hasher;
+  const rawHash = createHash('sha256');
+  const tarHash = createHash('sha256');
+  let compressedSize = 0;
+  let compression: Compression = 'none';
+  let sniffed = false;
+
+  async function* raw(): AsyncGenerator<Buffer> {
+    for await (const chunk of source) {
+      rawHash.update(chunk);
+      compressedSize += chunk.length;
+      yield chunk;
+    }
+  }
+  async function* uncompressed(): AsyncGenerator<Buffer> {
+    const it = raw()[Symbol.asyncIterator]();
+    const first = await it.next();
+    if (first.done) throw new InputError(`${what}: empty layer blob`);
+    compression = sniffCompression(first.value);
+    sniffed = true;
+    async function* rest(): AsyncGenerator<Buffer> {
+      yield first.value as Buffer;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    }
+    let checkedTar = compression !== 'none';
+    for await (const chunk of decompress(rest(), compression, what)) {
+      if (!checkedTar) {
+        // a plain blob must be a tar; a short first chunk is checked by the tar parser instead
+        if (chunk.length >= 263 && !looksLikeTar(chunk) && !chunk.subarray(0, 512).every((b) => b === 0)) {
+          throw new InputError(`${what}: not a tar, gzip or zstd layer`);
+        }
+        checkedTar = true;
+      }
+      tarHash.update(chunk);
+      yield chunk;
+    }
+  }
+
+  const entries: LayerEntry[] = [];
+  let size = 0;
+  await feedTar(uncompressed(), what, (header, stream, next) => {
+    size += header.size;
+    const path = normalizeTarPath(header.name);
+    const drain = () => {
+      stream.on('end', next);
+      stream.resume();
+    };
+    if (path === '/') return drain();
+    const wh = parseWhiteout(path);
+    if (wh) {
+      if (wh.kind === 'whiteout') {
+        entries.push({ type: 'whiteout', path: wh.target, synthetic: false, layer: -1, deletedSize: 0, missing: false });
+      } else if (wh.kind === 'opaque') {
+        entries.push({ type: 'opaque', path: wh.dir, layer: -1 });
+      }
+      return drain();
+    }
+    const kind = KINDS[header.type];
+    if (!kind) return drain();
+    const base = {
+      type: 'entry' as const,
+      path,
+      kind,
+      mode: header.mode & 0o7777,
+      uid: paxNumber(header, 'uid', header.uid),
+      gid: paxNumber(header, 'gid', header.gid),
+      size: header.size,
+      layer: -1,
+      hiddenBy: -1,
+    };
+    if (kind === 'symlink') {
+      entries.push({ ...base, link: header.linkname ?? '' });
+      return drain();
+    }
+    if (kind === 'hardlink') {
+      entries.push({ ...base, link: normalizeTarPath(header.linkname ?? '') });
+      return drain();
+    }
+    if (kind !== 'file') {
+      entries.push(base);
+      return drain();
+    }
+    const h = create64();
+    const probe = new ContentProbeCollector();
+    stream.on('data', (chunk: Buffer) => {
+      h.update(chunk);
+      probe.update(chunk);
+    });
+    stream.on('end', () => {
+      const facts = probe.finish();
+      const hash = h.digest().toString(16).padStart(16, '0');
+      entries.push(facts ? { ...base, hash, probe: facts } : { ...base, hash });
+      next();
+    });
+  });
+  if (!sniffed) throw new InputError(`${what}: empty layer blob`);
+  return {
+    digest: 'sha256:' + rawHash.digest('hex'),
+    diffId: 'sha256:' + tarHash.digest('hex'),
+    compression,
+    compressedSize,
+    size,
+    entries,
+  };
+}

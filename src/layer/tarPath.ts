@@ -1,0 +1,42 @@
+import { posix } from 'node:path';
+
+/**
+ * Normalise a path from a tar header to an absolute image path: `./a/b/` → `/a/b`.
+ * `..` cannot climb above `/`: the path is data inside the image, never a host path.
+ */
+export function normalizeTarPath(name: string): string {
+  const p = posix.normalize('/' + name);
+  if (p.length > 1 && p.endsWith('/')) return p.slice(0, -1);
+  return p;
+}
+
+export function parentOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? '/' : path.slice(0, i);
+}
+
+export function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir === '/' ? '/' + name : dir + '/' + name;
+}
+
+const WHITEOUT_PREFIX = '.wh.';
+const OPAQUE_MARKER = '.wh..wh..opq';
+
+export type WhiteoutName =
+  | { readonly kind: 'whiteout'; readonly target: string }
+  | { readonly kind: 'opaque'; readonly dir: string }
+  | { readonly kind: 'bookkeeping' }
+  | null;
+
+/** Classify an overlay whiteout name (AUFS convention used by image layers). */
+export function parseWhiteout(path: string): WhiteoutName {
+  const name = baseName(path);
+  if (!name.startsWith(WHITEOUT_PREFIX)) return null;
+  if (name === OPAQUE_MARKER) return { kind: 'opaque', dir: parentOf(path) };
+  if (name.startsWith(WHITEOUT_PREFIX + WHITEOUT_PREFIX)) return { kind: 'bookkeeping' };
+  return { kind: 'whiteout', target: joinPath(parentOf(path), name.slice(WHITEOUT_PREFIX.length)) };
+}

@@ -1,0 +1,15 @@
+import { readArchive, type ArchiveProgress } from './archive/readArchive.js';
+import { selectImage, type SelectOptions } from './archive/selectImage.js';
+import { buildImage } from './model/buildImage.js';
+import type { Image } from './model/types.js';
+
+export interface LoadOptions extends SelectOptions {
+  readonly onProgress?: ArchiveProgress;
+}
+
+/** From an archive byte stream to the image model, in one streaming pass. */
+export async function loadImage(input: AsyncIterable<Buffer>, name: string, options: LoadOptions): Promise<Image> {
+  const contents = await readArchive(input, name, options.onProgress);
+  const selected = selectImage(contents, name, options);
+  return buildImage(contents, selected, name);
+}
