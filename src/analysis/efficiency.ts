@@ -51,6 +51,28 @@ function appearanceOf(e: LayerEntry, nonLeaf: readonly Set<string>[]): Appearanc
   return { layer: e.layer, size: e.size, kind: 'added' };
 }
 
+function comparePathComponents(a: string, b: string): number {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+/**
+ * Largest first, and ties in the order dive prints them: dive collects a path when its second appearance is seen
+ * (layer by layer, depth-first in name order), sorts ascending (stable for its list sizes) and reverses, so among
+ * equal sizes the path that became inefficient last comes first.
+ */
+function diveOrder(a: InefficientPath, b: InefficientPath): number {
+  return (
+    b.cumulativeSize - a.cumulativeSize ||
+    b.appearances[1]!.layer - a.appearances[1]!.layer ||
+    comparePathComponents(b.path, a.path)
+  );
+}
+
 /** dive's efficiency and waste, exactly as DESIGN.md defines them (see the "Metrics" section there). */
 export function computeEfficiency(image: Image): Efficiency {
   const nonLeaf = image.layers.map((l) => nonLeafPaths(l.entries));
@@ -77,6 +99,6 @@ export function computeEfficiency(image: Image): Efficiency {
       inefficient.push({ path, count: appearances.length, cumulativeSize: cum, appearances });
     }
   }
-  inefficient.sort((a, b) => b.cumulativeSize - a.cumulativeSize || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  inefficient.sort(diveOrder);
   return { score: cumSum === 0 ? 1 : minSum / cumSum, wastedBytes, inefficient };
 }

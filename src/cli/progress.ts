@@ -1,0 +1,25 @@
+import prettyBytes from 'pretty-bytes';
+
+/**
+ * Progress on stderr while a long archive loads — only when stderr is a terminal, so logs stay clean.
+ * Redraws at most ten times a second.
+ */
+export function createProgress(stream: NodeJS.WriteStream, total: number | undefined) {
+  if (!stream.isTTY) return { update: undefined, done: () => {} };
+  let last = 0;
+  let shown = false;
+  return {
+    update: (e: { bytes: number; entry: string }) => {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      shown = true;
+      const of = total ? ` of ${prettyBytes(total)} (${Math.floor((e.bytes / total) * 100)}%)` : '';
+      const entry = e.entry.length > 50 ? '…' + e.entry.slice(-49) : e.entry;
+      stream.write(`\r\x1b[2Kreading ${prettyBytes(e.bytes)}${of}  ${entry}`);
+    },
+    done: () => {
+      if (shown) stream.write('\r\x1b[2K');
+    },
+  };
+}

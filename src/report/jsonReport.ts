@@ -1,0 +1,46 @@
+import type { Analysis } from '../analysis/analyzeImage.js';
+import type { Image } from '../model/types.js';
+
+/**
+ * dive's JSON export (`layer[]`, `image{sizeBytes, inefficientBytes, efficiencyScore, fileReference[]}`) with
+ * fathom's own fields beside dive's, so tools written for dive keep reading it.
+ */
+export function jsonReport(image: Image, a: Analysis) {
+  return {
+    layer: image.layers.map((l) => ({
+      index: l.index,
+      id: l.archivePath.replace(/\/layer\.tar$/, ''),
+      digestId: l.diffId,
+      sizeBytes: l.size,
+      command: l.command,
+      digest: l.digest,
+      diffId: l.diffId,
+      mediaType: l.mediaType,
+      compression: l.compression,
+      compressedSizeBytes: l.compressedSize,
+      ...(l.created ? { created: l.created } : {}),
+    })),
+    image: {
+      sizeBytes: a.sizeBytes,
+      inefficientBytes: a.wastedBytes,
+      efficiencyScore: a.efficiency,
+      fileReference: a.inefficient.map((f) => ({
+        count: f.count,
+        sizeBytes: f.cumulativeSize,
+        file: f.path,
+        appearances: f.appearances,
+      })),
+      userSizeBytes: a.userSizeBytes,
+      userWastedPercent: a.userWastedPercent,
+      reclaimableBytes: a.reclaimableBytes,
+      hiddenFiles: a.hidden.map((h) => ({ file: h.path, sizeBytes: h.size, writtenByLayer: h.writtenBy, hiddenByLayer: h.hiddenBy, how: h.how })),
+      id: image.id,
+      tags: image.tags,
+      layout: image.layout,
+      ...(image.manifestDigest ? { manifestDigest: image.manifestDigest } : {}),
+      platform: [image.config.os, image.config.architecture, image.config.variant].filter(Boolean).join('/'),
+      notes: image.notes,
+    },
+    source: image.source,
+  };
+}

