@@ -35,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
           .option('output', { type: 'string', describe: 'write the --format report to FILE' })
           .option('report', { type: 'string', array: true, describe: 'FORMAT=FILE, repeatable: several reports in one run' }),
       async (args) => {
+        // yargs turns a bare `-` into an empty string: `-` means stdin
+        if (args.ref === '' && argv.includes('-')) args.ref = '-';
         if (!args.ref) fail('no IMAGE given: pass an archive path, or - to read one from stdin (see --help)');
         code = await runAnalyze(args);
       },

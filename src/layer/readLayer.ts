@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { Header } from 'tar-stream';
 import xxhash from 'xxhash-wasm';
-import type { Compression, FileKind, LayerEntry } from '../model/types.js';
+import type { Compression, ContentProbe, FileEntry, FileKind, LayerEntry } from '../model/types.js';
 import { InputError } from '../model/errors.js';
 import { decompress, looksLikeTar, sniffCompression } from './compression.js';
 import { ContentProbeCollector } from './contentProbe.js';
 import { normalizeTarPath, parseWhiteout } from './tarPath.js';
 import { feedTar } from './feedTar.js';
+import { ParallelSha256 } from './parallelSha256.js';
 
 /** What one layer blob holds, read in one streaming pass. */
 export interface LayerBlob {
@@ -34,6 +34,21 @@ const KINDS: Partial<Record<Header['type'], FileKind>> = {
   fifo: 'fifo',
 };
 
+/** Every entry gets the same shape, so V8 keeps them compact (memory per entry is a budget: issue #2). */
+function fileEntry(
+  path: string,
+  kind: FileKind,
+  mode: number,
+  uid: number,
+  gid: number,
+  size: number,
+  link: string | undefined,
+  hash: string | undefined,
+  probe: ContentProbe | undefined,
+): FileEntry {
+  return { type: 'entry', path, kind, mode, uid, gid, size, link, hash, probe, layer: -1, hiddenBy: -1, hiddenHow: undefined };
+}
+
 function paxNumber(header: Header, key: string, fallback: number): number {
   const pax = header.pax as Record<string, string> | null | undefined;
   const v = pax?.[key];
@@ -48,15 +63,17 @@ function paxNumber(header: Header, key: string, fallback: number): number {
  */
 export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string): Promise<LayerBlob> {
   const { create64 } = await hasher;
-  const rawHash = createHash('sha256');
-  const tarHash = createHash('sha256');
+  const rawHash = new ParallelSha256();
+  // for an uncompressed blob the tar is the blob: one hash serves both digests
+  let tarHash: ParallelSha256 | undefined;
   let compressedSize = 0;
   let compression: Compression = 'none';
   let sniffed = false;
 
   async function* raw(): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
-      rawHash.update(chunk);
+      const wait = rawHash.update(chunk);
+      if (wait) await wait;
       compressedSize += chunk.length;
       yield chunk;
     }
@@ -67,6 +84,7 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string)
     if (first.done) throw new InputError(`${what}: empty layer blob`);
     compression = sniffCompression(first.value);
     sniffed = true;
+    if (compression !== 'none') tarHash = new ParallelSha256();
     async function* rest(): AsyncGenerator<Buffer> {
       yield first.value as Buffer;
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
@@ -80,7 +98,10 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string)
         }
         checkedTar = true;
       }
-      tarHash.update(chunk);
+      if (tarHash) {
+        const wait = tarHash.update(chunk);
+        if (wait) await wait;
+      }
       yield chunk;
     }
   }
@@ -106,27 +127,12 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string)
     }
     const kind = KINDS[header.type];
     if (!kind) return drain();
-    const base = {
-      type: 'entry' as const,
-      path,
-      kind,
-      mode: header.mode & 0o7777,
-      uid: paxNumber(header, 'uid', header.uid),
-      gid: paxNumber(header, 'gid', header.gid),
-      size: header.size,
-      layer: -1,
-      hiddenBy: -1,
-    };
-    if (kind === 'symlink') {
-      entries.push({ ...base, link: header.linkname ?? '' });
-      return drain();
-    }
-    if (kind === 'hardlink') {
-      entries.push({ ...base, link: normalizeTarPath(header.linkname ?? '') });
-      return drain();
-    }
+    const mode = header.mode & 0o7777;
+    const uid = paxNumber(header, 'uid', header.uid);
+    const gid = paxNumber(header, 'gid', header.gid);
     if (kind !== 'file') {
-      entries.push(base);
+      const link = kind === 'symlink' ? header.linkname ?? '' : kind === 'hardlink' ? normalizeTarPath(header.linkname ?? '') : undefined;
+      entries.push(fileEntry(path, kind, mode, uid, gid, header.size, link, undefined, undefined));
       return drain();
     }
     const h = create64();
@@ -136,16 +142,16 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string)
       probe.update(chunk);
     });
     stream.on('end', () => {
-      const facts = probe.finish();
       const hash = h.digest().toString(16).padStart(16, '0');
-      entries.push(facts ? { ...base, hash, probe: facts } : { ...base, hash });
+      entries.push(fileEntry(path, kind, mode, uid, gid, header.size, undefined, hash, probe.finish()));
       next();
     });
   });
   if (!sniffed) throw new InputError(`${what}: empty layer blob`);
+  const digest = await rawHash.digest();
   return {
-    digest: 'sha256:' + rawHash.digest('hex'),
-    diffId: 'sha256:' + tarHash.digest('hex'),
+    digest,
+    diffId: tarHash ? await tarHash.digest() : digest,
     compression,
     compressedSize,
     size,

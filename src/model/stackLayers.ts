@@ -92,6 +92,7 @@ export function stackLayers(
     // within one layer, the last entry for a path wins
     const last = new Map<string, FileEntry>();
     const present = new Set<string>();
+    const hasOpaque = entries.some((e) => e.type === 'opaque');
     for (const e of entries) {
       e.layer = k;
       if (e.type !== 'entry') continue;
@@ -101,7 +102,8 @@ export function stackLayers(
         prev.hiddenHow = 'duplicate';
       }
       last.set(e.path, e);
-      for (let p = e.path; p.length > 1 && !present.has(p); p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) present.add(p);
+      // what this layer re-adds only matters below an opaque directory
+      if (hasOpaque) for (let p = e.path; p.length > 1 && !present.has(p); p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) present.add(p);
     }
 
     // sizes are taken against the stack below this layer, before any of its changes

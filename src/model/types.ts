@@ -21,16 +21,16 @@ export interface FileEntry {
   /** Size from the tar header (0 for links and directories). */
   readonly size: number;
   /** Symlink target as written, or hard-link target as a normalised image path. */
-  readonly link?: string;
+  readonly link: string | undefined;
   /** xxh64 of the content, hex; regular files only. */
-  readonly hash?: string;
+  readonly hash: string | undefined;
   /** Facts gathered from the first bytes while streaming (ELF, shebang, key headers). */
-  readonly probe?: ContentProbe;
+  readonly probe: ContentProbe | undefined;
   /** Index of the layer that holds this entry. */
   layer: number;
   /** Layer index that hid this entry in the merged filesystem, or -1 while visible at the top. */
   hiddenBy: number;
-  hiddenHow?: HiddenHow;
+  hiddenHow: HiddenHow | undefined;
 }
 
 /** `.wh.NAME` in a layer, or a whiteout implied by an opaque directory (synthetic). */

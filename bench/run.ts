@@ -1,0 +1,41 @@
+/**
+ * `npm run bench [-- ARCHIVE]`: fathom against the floor (decompress + tar parse, no analysis) on the same bytes.
+ * Prints wall time, MB/s, peak RSS and bytes of memory per file entry above an idle baseline.
+ * Targets (issue #2): fathom within 1.5x of the floor; under 300 bytes per entry above the baseline.
+ */
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureBenchArchive } from './generate.js';
+
+const given = process.argv[2];
+const archive = given ? { path: given, archiveBytes: statSync(given).size, entries: 0, contentBytes: 0 } : await ensureBenchArchive();
+const child = join(import.meta.dirname ?? '.', 'child.ts');
+
+interface Run { mode: string; seconds: number; entries: number; maxRssBytes: number }
+function run(mode: string): Run {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', child, mode, archive.path], { maxBuffer: 1 << 20 });
+  return JSON.parse(out.toString()) as Run;
+}
+
+const best = (mode: string, n: number): Run => {
+  const runs = Array.from({ length: n }, () => run(mode));
+  return runs.sort((a, b) => a.seconds - b.seconds)[0]!;
+};
+
+const repeats = Number(process.env['BENCH_REPEATS'] ?? 2);
+const baseline = run('baseline');
+const floor = best('floor', repeats);
+const fathom = best('fathom', repeats);
+const mb = archive.archiveBytes / 1e6;
+const row = (r: Run) =>
+  `${r.mode.padEnd(8)} ${r.seconds.toFixed(2).padStart(7)} s ${(mb / r.seconds).toFixed(0).padStart(6)} MB/s  peak RSS ${(r.maxRssBytes / 1e6).toFixed(0).padStart(5)} MB`;
+console.log(`archive: ${archive.path}`);
+console.log(`  ${mb.toFixed(0)} MB on disk${archive.contentBytes ? `, ${(archive.contentBytes / 1e6).toFixed(0)} MB of file content` : ''}, ${fathom.entries} entries`);
+console.log(row(baseline));
+console.log(row(floor));
+console.log(row(fathom));
+const ratio = fathom.seconds / floor.seconds;
+const perEntry = (fathom.maxRssBytes - baseline.maxRssBytes) / fathom.entries;
+console.log(`fathom / floor: ${ratio.toFixed(2)}x (target <= 1.5x)`);
+console.log(`memory per entry above baseline: ${perEntry.toFixed(0)} bytes (target < 300)`);

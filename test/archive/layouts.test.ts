@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { analyzeImage } from '../../src/analysis/analyzeImage.js';
+import { loadImage } from '../../src/loadImage.js';
+import { InputError } from '../../src/model/errors.js';
+import { chunksOf, dockerArchive, makeTar, ociArchive, zstdCompress, type ImageSpec } from '../helpers/buildArchive.js';
+import { DIVE_FIXTURE, IMAGES } from '../helpers/shared.js';
+
+const load = (buf: Buffer, opts: { image?: string; platform?: string; defaultPlatform?: string } = {}) =>
+  loadImage(chunksOf(buf), 'x.tar', { defaultPlatform: 'linux/amd64', ...opts });
+
+const layerA = { items: [{ name: 'a.txt', content: 'aaaa' }], createdBy: 'COPY a.txt /' };
+const layerB = { items: [{ name: 'b.txt', content: 'bb' }], createdBy: 'COPY b.txt /' };
+
+function img(tag: string, arch = 'amd64', variant?: string): ImageSpec {
+  return { tag, architecture: arch, ...(variant ? { variant } : {}), layers: [layerA, { ...layerB, items: [{ name: `${tag.replace(/\W/g, '_')}.txt`, content: tag }] }] };
+}
+
+test('layer order comes from the manifest, not from the order of tar entries', async () => {
+  for (const manifestFirst of [true, false]) {
+    const image = await load(await dockerArchive([{ tag: 'o:1', layers: [layerA, layerB] }], { manifestFirst }));
+    assert.deepEqual(image.layers.map((l) => l.command), ['COPY a.txt /', 'COPY b.txt /']);
+    assert.deepEqual(image.tags, ['o:1']);
+  }
+});
+
+test('several images in one archive: --image by name, by tag-less name, by number; the error lists them', async () => {
+  const buf = await dockerArchive([img('web:1'), img('db:2')]);
+  await assert.rejects(load(buf), (e: Error) => e instanceof InputError && /holds 2 images.*\[0\] web:1.*\[1\] db:2/.test(e.message));
+  assert.deepEqual((await load(buf, { image: 'db:2' })).tags, ['db:2']);
+  assert.deepEqual((await load(buf, { image: '1' })).tags, ['db:2']);
+  await assert.rejects(load(buf, { image: 'nope' }), /no image matches --image nope; the archive holds: \[0\] web:1; \[1\] db:2/);
+});
+
+test('a multi-platform OCI index picks the host platform, or --platform; the error lists what is there', async () => {
+  const buf = await ociArchive([img('m', 'amd64'), img('m', 'arm64', 'v8'), img('m', 'arm', 'v7')], { multiPlatform: true });
+  const host = await load(buf);
+  assert.equal(host.config.architecture, 'amd64');
+  assert.match(host.notes.join(), /multi-platform image: analysing linux\/amd64/);
+  const arm = await load(buf, { platform: 'linux/arm/v7' });
+  assert.equal(arm.config.architecture, 'arm');
+  assert.equal(arm.config.variant, 'v7');
+  await assert.rejects(load(buf, { platform: 'linux/s390x' }), /no image for platform linux\/s390x; available: linux\/amd64, linux\/arm64\/v8, linux\/arm\/v7/);
+  await assert.rejects(load(buf, { platform: 'linux' }), /expected os\/arch/);
+});
+
+test('an index holding a single image is used whatever its platform, with a note', async () => {
+  const image = await load(await ociArchive([img('solo', 'arm64')]));
+  assert.equal(image.config.architecture, 'arm64');
+  assert.match(image.notes.join(), /single image for linux\/arm64 \(not this host's linux\/amd64\)/);
+});
+
+test('several images by ref name in an OCI layout', async () => {
+  const buf = await ociArchive([img('a'), img('b')], { refNames: ['one', 'two'] });
+  assert.deepEqual((await load(buf, { image: 'two' })).tags, ['two']);
+});
+
+test('a gzip-compressed archive (docker save | gzip) reads the same as the plain one', async () => {
+  const plain = readFileSync(DIVE_FIXTURE);
+  const a = analyzeImage(await load(plain));
+  const b = analyzeImage(await load(gzipSync(plain)));
+  assert.equal(b.efficiency, a.efficiency);
+  assert.equal(b.wastedBytes, a.wastedBytes);
+  assert.equal(b.sizeBytes, 1220598);
+});
+
+test('gzip and zstd layers (sniffed by magic, whatever the media type) give the same model as plain ones', async () => {
+  const items = [{ name: 'etc/' }, { name: 'etc/big', content: Buffer.alloc(300000, 7) }, { name: 'etc/small', content: 'x' }];
+  const results = [];
+  for (const compression of ['none', 'gzip', 'zstd'] as const) {
+    const image = await load(await ociArchive([{ tag: 't', layers: [{ items, compression }] }]));
+    assert.equal(image.layers[0]!.compression, compression);
+    results.push(image.layers[0]!.entries.map((e) => [e.path, e.type === 'entry' ? e.hash : '']));
+  }
+  assert.deepEqual(results[1], results[0]);
+  assert.deepEqual(results[2], results[0]);
+});
+
+test('zstd:chunked-style layers: several zstd frames and a skippable frame are one valid stream', async () => {
+  const part1 = await makeTar([{ name: 'one.txt', content: 'first frame' }]);
+  const part2 = await makeTar([{ name: 'two.txt', content: 'second frame' }]);
+  // a tar split across two frames: drop part1's end-of-archive blocks so the stream is one tar
+  const tar1 = part1.subarray(0, part1.length - 1024);
+  const skippable = Buffer.concat([Buffer.from([0x50, 0x2a, 0x4d, 0x18]), Buffer.from([8, 0, 0, 0]), Buffer.alloc(8, 1)]);
+  const blob = Buffer.concat([zstdCompress(tar1), skippable, zstdCompress(part2)]);
+  const { readLayerBlob } = await import('../../src/layer/readLayer.js');
+  const layer = await readLayerBlob(chunksOf(blob, 7), 'chunked');
+  assert.equal(layer.compression, 'zstd');
+  assert.deepEqual(layer.entries.map((e) => e.path), ['/one.txt', '/two.txt']);
+});
+
+test('real zstd, estargz and kaniko archives from dive (one linux/arm64 image each)', async () => {
+  for (const f of ['test-oci-zstd-image.tar', 'test-oci-estargz-image.tar', 'test-kaniko-image.tar']) {
+    const image = await loadImage(chunksOf(readFileSync(join(IMAGES, 'dive-fixtures', f))), f, { defaultPlatform: 'linux/amd64' });
+    assert.ok(image.layers.length >= 1, f);
+  }
+  const estargz = await loadImage(chunksOf(readFileSync(join(IMAGES, 'dive-fixtures', 'test-oci-estargz-image.tar'))), 'e', { defaultPlatform: 'linux/arm64' });
+  assert.deepEqual(estargz.layers[0]!.entries.map((e) => e.path), ['/README.md'], 'the eStargz TOC is not a file of the image');
+});
+
+test('docker25 layout: names from manifest.json, media types and digests from the OCI manifest', async () => {
+  const image = await loadImage(chunksOf(readFileSync(join(IMAGES, 'corpus', 'docker25', 'busybox-tiny.tar'))), 'd25', { defaultPlatform: 'linux/amd64' });
+  assert.equal(image.layout, 'docker25');
+  assert.deepEqual(image.tags, ['corpus/busybox-tiny:latest']);
+  assert.ok(image.manifestDigest?.startsWith('sha256:'));
+});
+
+test('a layer blob used twice (identical empty layers) keeps separate entries per layer', async () => {
+  const empty = { items: [{ name: 'd/' }] };
+  const image = await load(await ociArchive([{ tag: 'e', layers: [layerA, empty, empty] }]));
+  assert.equal(image.layers.length, 3);
+  assert.equal(image.layers[1]!.entries[0]!.layer, 1);
+  assert.equal(image.layers[2]!.entries[0]!.layer, 2);
+});
