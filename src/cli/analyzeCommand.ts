@@ -4,6 +4,13 @@ import { loadImage } from '../loadImage.js';
 import { ConfigError, InputError } from '../model/errors.js';
 import { jsonReport } from '../report/jsonReport.js';
 import { textReport } from '../report/textReport.js';
+import { ciText } from '../report/ciText.js';
+import { parseFormat, renderReport, type Format } from '../report/formats.js';
+import type { ReportContext } from '../report/reportContext.js';
+import { summarize } from '../ci/check.js';
+import { loadGateConfig, type ThresholdOverrides } from '../ci/gateConfig.js';
+import { thresholdChecks } from '../ci/thresholdChecks.js';
+import { fathomVersion } from './version.js';
 import { openArchiveFile, streamSource, type ArchiveSource } from '../source/openArchive.js';
 import { hostPlatform } from './hostPlatform.js';
 import { createProgress } from './progress.js';
@@ -56,6 +63,53 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   }
   const analysis = analyzeImage(image);
   if (args.json) await writeReportFile(args.json, JSON.stringify(jsonReport(image, analysis), null, 2) + '\n');
-  process.stdout.write(textReport(image, analysis));
-  return 0;
+
+  const ci = args.ci === true || isCiEnv(process.env['CI']);
+  const reports = reportRequests(args);
+  if (!ci && reports.length === 0 && args.format === undefined) {
+    process.stdout.write(textReport(image, analysis));
+    return 0;
+  }
+  const config = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: thresholdOverrides(args) });
+  const gate = summarize(thresholdChecks(analysis, config));
+  const ctx: ReportContext = { image, analysis, gate, version: fathomVersion() };
+  for (const r of reports) await writeReportFile(r.file, renderReport(r.format, ctx));
+  if (args.format !== undefined && args.output === undefined) {
+    process.stdout.write(renderReport(parseFormat(args.format), ctx));
+  } else if (ci) {
+    if (config.file) process.stderr.write(`fathom: using CI config ${config.file}\n`);
+    process.stdout.write(ciText(ctx, { color: useColor(process.stdout, process.env) }));
+  } else {
+    process.stdout.write(textReport(image, analysis));
+  }
+  return ci && gate.status === 'FAIL' ? 1 : 0;
+}
+
+/** dive's test: CI=true; fathom also takes 1 and yes. */
+export function isCiEnv(v: string | undefined): boolean {
+  return v !== undefined && ['true', '1', 'yes'].includes(v.trim().toLowerCase());
+}
+
+function useColor(out: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  return out.isTTY === true && env['NO_COLOR'] === undefined;
+}
+
+function thresholdOverrides(args: AnalyzeArgs): ThresholdOverrides {
+  const o: ThresholdOverrides = {};
+  if (args.lowestEfficiency !== undefined) o.lowestEfficiency = String(args.lowestEfficiency);
+  if (args.highestWastedBytes !== undefined) o.highestWastedBytes = String(args.highestWastedBytes);
+  if (args.highestUserWastedPercent !== undefined) o.highestUserWastedPercent = String(args.highestUserWastedPercent);
+  return o;
+}
+
+/** `--format F --output FILE` and repeated `--report F=FILE`: each report to its own file. */
+function reportRequests(args: AnalyzeArgs): Array<{ format: Format; file: string }> {
+  const out: Array<{ format: Format; file: string }> = [];
+  if (args.output !== undefined) out.push({ format: parseFormat(args.format ?? 'text'), file: args.output });
+  for (const r of args.report ?? []) {
+    const i = r.indexOf('=');
+    if (i <= 0 || i === r.length - 1) throw new ConfigError(`--report ${r}: expected FORMAT=FILE, e.g. sarif=fathom.sarif`);
+    out.push({ format: parseFormat(r.slice(0, i)), file: r.slice(i + 1) });
+  }
+  return out;
 }
