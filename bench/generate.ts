@@ -4,7 +4,7 @@
  * Written once to bench/.cache/ and reused (delete the folder to regenerate).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -48,7 +48,25 @@ const L1_FILES = 40_000;
 const WHITEOUTS = 50_000;
 const OPAQUE_DIRS = 100;
 
-const layers: GenLayer[] = [
+/** Few entries, many bytes: the streaming baseline (memory that belongs to bytes and fixed costs, not entries). */
+const bytesOnly: GenLayer[] = [
+  {
+    name: 'assets', gzip: false, command: 'COPY assets/ /srv/ # 40 x 10 MiB',
+    write: async (add) => {
+      await add('srv/', 0, 'directory');
+      for (let i = 0; i < 40; i++) await add(`srv/asset${i}.bin`, 10 << 20, 'file');
+    },
+  },
+  {
+    name: 'more', gzip: true, command: 'COPY more/ /opt/ # 40 x 10 MiB, gzip',
+    write: async (add) => {
+      await add('opt/', 0, 'directory');
+      for (let i = 0; i < 40; i++) await add(`opt/more${i}.bin`, 10 << 20, 'file');
+    },
+  },
+];
+
+const full: GenLayer[] = [
   {
     name: 'base', gzip: false, command: 'ADD rootfs.tar / # 60,000 files',
     write: async (add) => {
@@ -134,9 +152,10 @@ export interface BenchArchive {
   archiveBytes: number;
 }
 
-export async function ensureBenchArchive(): Promise<BenchArchive> {
+export async function ensureBenchArchive(kind: 'full' | 'bytes' = 'full'): Promise<BenchArchive> {
+  const layers = kind === 'full' ? full : bytesOnly;
   mkdirSync(CACHE, { recursive: true });
-  const path = join(CACHE, `bench-${VERSION}.tar`);
+  const path = join(CACHE, `bench-${kind}-${VERSION}.tar`);
   const metaPath = path + '.json';
   if (existsSync(path) && existsSync(metaPath)) {
     const meta = JSON.parse((await import('node:fs')).readFileSync(metaPath, 'utf8')) as BenchArchive;
@@ -147,7 +166,7 @@ export async function ensureBenchArchive(): Promise<BenchArchive> {
   let entries = 0;
   let contentBytes = 0;
   for (const [i, l] of layers.entries()) {
-    const file = join(CACHE, `layer${i}.tar${l.gzip ? '.gz' : ''}`);
+    const file = join(CACHE, `${kind}-layer${i}.tar${l.gzip ? '.gz' : ''}`);
     const r = await writeLayer(l, file);
     entries += r.entries;
     contentBytes += r.bytes;
@@ -183,6 +202,7 @@ export async function ensureBenchArchive(): Promise<BenchArchive> {
   pack.finalize();
   await done;
   renameSync(tmp, path);
+  for (const b of built) rmSync(b.file);
   const meta: BenchArchive = { path, entries, contentBytes, archiveBytes: statSync(path).size };
   writeFileSync(metaPath, JSON.stringify(meta));
   return meta;

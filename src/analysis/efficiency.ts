@@ -51,13 +51,18 @@ function appearanceOf(e: LayerEntry, nonLeaf: readonly Set<string>[]): Appearanc
   return { layer: e.layer, size: e.size, kind: 'added' };
 }
 
+/** Order paths component by component (`/a/b` before `/a-b`), as a walk of a tree in name order visits them. */
 function comparePathComponents(a: string, b: string): number {
-  const x = a.split('/');
-  const y = b.split('/');
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x === 0x2f) return -1;
+    if (y === 0x2f) return 1;
+    return x - y;
   }
-  return x.length - y.length;
+  return a.length - b.length;
 }
 
 /**

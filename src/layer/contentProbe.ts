@@ -8,6 +8,7 @@ const ELF_WINDOW = 1 << 20;
 /** Largest dynamic section captured beyond the window. */
 const MAX_DYNAMIC = 1 << 16;
 
+const PEM_MARK = Buffer.from('-----BEGIN ');
 const SECRET_HEADERS = [
   /-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/,
 ];
@@ -52,7 +53,7 @@ export class ContentProbeCollector {
   }
 
   finish(): ContentProbe | undefined {
-    const head = Buffer.concat(this.head);
+    const head = this.head.length === 1 ? this.head[0]! : Buffer.concat(this.head);
     this.head = [];
     if (this.elf) {
       const layout = this.layout ?? parseElfLayout(head);
@@ -69,6 +70,8 @@ export class ContentProbeCollector {
       const line = head.toString('utf8', 2, nl < 0 ? head.length : nl).trim();
       return { shebang: line };
     }
+    // most files hold no PEM block: look for the bytes before making a string
+    if (head.indexOf(PEM_MARK) < 0) return undefined;
     const text = head.toString('latin1', 0, Math.min(head.length, HEAD_BYTES));
     for (const re of SECRET_HEADERS) {
       const m = re.exec(text);

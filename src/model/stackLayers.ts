@@ -1,4 +1,4 @@
-import type { FileEntry, HiddenHow, LayerEntry, WhiteoutEntry } from './types.js';
+import type { FileEntry, HiddenHow, LayerEntry, OpaqueEntry, WhiteoutEntry } from './types.js';
 import { joinPath } from '../layer/tarPath.js';
 
 /** A node of the merged filesystem while layers are stacked; it exists only during the stacking pass. */
@@ -11,29 +11,32 @@ function isDirNode(n: Node): boolean {
   return n.entry ? n.entry.kind === 'dir' : n.children !== undefined && n.children.size > 0;
 }
 
-function segments(path: string): string[] {
-  return path === '/' ? [] : path.slice(1).split('/');
-}
-
 function lookup(root: Node, path: string): Node | undefined {
   let n: Node | undefined = root;
-  for (const s of segments(path)) {
-    n = n.children?.get(s);
+  for (let start = 1; start < path.length; ) {
+    let end = path.indexOf('/', start);
+    if (end < 0) end = path.length;
+    n = n.children?.get(path.slice(start, end));
     if (!n) return undefined;
+    start = end + 1;
   }
   return n;
 }
 
 function ensure(root: Node, path: string): Node {
   let n = root;
-  for (const s of segments(path)) {
+  for (let start = 1; start < path.length; ) {
+    let end = path.indexOf('/', start);
+    if (end < 0) end = path.length;
+    const name = path.slice(start, end);
     n.children ??= new Map();
-    let c = n.children.get(s);
+    let c = n.children.get(name);
     if (!c) {
       c = { entry: undefined, children: undefined };
-      n.children.set(s, c);
+      n.children.set(name, c);
     }
     n = c;
+    start = end + 1;
   }
   return n;
 }
@@ -89,26 +92,22 @@ export function stackLayers(
   let missingWhiteouts = 0;
 
   layers.forEach((entries, k) => {
-    // within one layer, the last entry for a path wins
-    const last = new Map<string, FileEntry>();
     const present = new Set<string>();
-    const hasOpaque = entries.some((e) => e.type === 'opaque');
+    const opaques: OpaqueEntry[] = [];
+    const whiteouts: WhiteoutEntry[] = [];
     for (const e of entries) {
       e.layer = k;
+      if (e.type === 'opaque') opaques.push(e);
+      else if (e.type === 'whiteout') whiteouts.push(e);
+    }
+    // what this layer re-adds only matters below an opaque directory
+    if (opaques.length > 0) for (const e of entries) {
       if (e.type !== 'entry') continue;
-      const prev = last.get(e.path);
-      if (prev) {
-        prev.hiddenBy = k;
-        prev.hiddenHow = 'duplicate';
-      }
-      last.set(e.path, e);
-      // what this layer re-adds only matters below an opaque directory
-      if (hasOpaque) for (let p = e.path; p.length > 1 && !present.has(p); p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) present.add(p);
+      for (let p = e.path; p.length > 1 && !present.has(p); p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) present.add(p);
     }
 
     // sizes are taken against the stack below this layer, before any of its changes
     const synthetic: WhiteoutEntry[] = [];
-    const opaques = entries.filter((e) => e.type === 'opaque');
     for (const o of opaques) {
       const dir = lookup(root, o.path);
       if (!dir?.children) continue;
@@ -118,7 +117,6 @@ export function stackLayers(
         synthetic.push({ type: 'whiteout', path, synthetic: true, layer: k, deletedSize: isDirNode(child) ? subtreeSize(child) : 0, missing: false });
       }
     }
-    const whiteouts = entries.filter((e): e is WhiteoutEntry => e.type === 'whiteout');
     for (const w of whiteouts) {
       const n = lookup(root, w.path);
       if (!n || (!n.entry && !n.children)) {
@@ -149,11 +147,11 @@ export function stackLayers(
     for (const e of entries) {
       if (e.type !== 'entry') continue;
       record(e);
-      if (last.get(e.path) !== e) continue;
       const n = ensure(root, e.path);
       if (n.entry && n.entry.hiddenBy < 0) {
+        // within one layer, the last entry for a path wins; an earlier one was never visible
         n.entry.hiddenBy = k;
-        n.entry.hiddenHow = 'overwritten';
+        n.entry.hiddenHow = n.entry.layer === k ? 'duplicate' : 'overwritten';
       }
       if (e.kind !== 'dir' && n.children) hideSubtree(n, k, 'overwritten', false);
       n.entry = e;
