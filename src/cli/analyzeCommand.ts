@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { analyzeImage } from '../analysis/analyzeImage.js';
 import { loadImage } from '../loadImage.js';
 import { ConfigError, InputError } from '../model/errors.js';
@@ -11,6 +11,12 @@ import { summarize } from '../ci/check.js';
 import { loadGateConfig, type ThresholdOverrides } from '../ci/gateConfig.js';
 import { thresholdChecks } from '../ci/thresholdChecks.js';
 import { fathomVersion } from './version.js';
+import { RULES } from '../../rules/index.js';
+import { buildRuleContext } from '../../rules/context.js';
+import { detectBaseLayers } from '../analysis/baseLayers.js';
+import { ruleChecks, ruleSettingsFrom } from '../ci/ruleChecks.js';
+import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
+import { checksText } from '../report/ciText.js';
 import { openArchiveFile, streamSource, type ArchiveSource } from '../source/openArchive.js';
 import { hostPlatform } from './hostPlatform.js';
 import { createProgress } from './progress.js';
@@ -28,6 +34,9 @@ export interface AnalyzeArgs {
   format?: string;
   output?: string;
   report?: string[];
+  dockerfile?: string;
+  base?: string;
+  onlyUserLayers?: boolean;
 }
 
 export async function openSource(ref: string): Promise<ArchiveSource> {
@@ -47,13 +56,12 @@ export async function writeReportFile(path: string, text: string): Promise<void>
   }
 }
 
-export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
-  const source = await openSource(args.ref!);
+async function load(ref: string, args: AnalyzeArgs, selectImage: boolean) {
+  const source = await openSource(ref);
   const progress = createProgress(process.stderr, source.size);
-  let image;
   try {
-    image = await loadImage(source.chunks, source.name, {
-      ...(args.image !== undefined ? { image: String(args.image) } : {}),
+    return await loadImage(source.chunks, source.name, {
+      ...(selectImage && args.image !== undefined ? { image: String(args.image) } : {}),
       ...(args.platform ? { platform: args.platform } : {}),
       defaultPlatform: hostPlatform(),
       ...(progress.update ? { onProgress: progress.update } : {}),
@@ -61,26 +69,47 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   } finally {
     progress.done();
   }
-  const analysis = analyzeImage(image);
-  if (args.json) await writeReportFile(args.json, JSON.stringify(jsonReport(image, analysis), null, 2) + '\n');
+}
 
+async function readDockerfile(path: string) {
+  try {
+    return parseDockerfile(await readFile(path, 'utf8'), path);
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read the Dockerfile (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const ci = args.ci === true || isCiEnv(process.env['CI']);
   const reports = reportRequests(args);
+  // configuration problems are found before the (possibly long) load
+  const config = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: thresholdOverrides(args) });
+  const settings = ruleSettingsFrom(config.ruleSettings, config.ignore, RULES);
+  const dockerfile = args.dockerfile !== undefined ? await readDockerfile(args.dockerfile) : undefined;
+
+  const image = await load(args.ref!, args, true);
+  const baseImage = args.base !== undefined ? await load(args.base, args, false) : undefined;
+  const analysis = analyzeImage(image);
+  const base = detectBaseLayers(image, baseImage);
+  const ruleCtx = buildRuleContext(image, analysis, base, dockerfile);
+  const rules = ruleChecks(RULES, ruleCtx, settings, { onlyUserLayers: args.onlyUserLayers === true, today: new Date().toISOString().slice(0, 10) });
+  const gate = summarize([...thresholdChecks(analysis, config), ...rules.checks]);
+  const ctx: ReportContext = { image, analysis, gate, version: fathomVersion(), base };
+  if (args.json) await writeReportFile(args.json, JSON.stringify({ ...jsonReport(image, analysis), checks: gate.checks, base }, null, 2) + '\n');
+
   if (!ci && reports.length === 0 && args.format === undefined) {
-    process.stdout.write(textReport(image, analysis));
+    process.stdout.write(textReport(image, analysis) + checksText(ctx));
     return 0;
   }
-  const config = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: thresholdOverrides(args) });
-  const gate = summarize(thresholdChecks(analysis, config));
-  const ctx: ReportContext = { image, analysis, gate, version: fathomVersion() };
   for (const r of reports) await writeReportFile(r.file, renderReport(r.format, ctx));
   if (args.format !== undefined && args.output === undefined) {
     process.stdout.write(renderReport(parseFormat(args.format), ctx));
   } else if (ci) {
     if (config.file) process.stderr.write(`fathom: using CI config ${config.file}\n`);
+    process.stderr.write(`fathom: base image layers: ${base.count} (${base.detail})\n`);
     process.stdout.write(ciText(ctx, { color: useColor(process.stdout, process.env) }));
   } else {
-    process.stdout.write(textReport(image, analysis));
+    process.stdout.write(textReport(image, analysis) + checksText(ctx));
   }
   return ci && gate.status === 'FAIL' ? 1 : 0;
 }

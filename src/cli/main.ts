@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError, InputError } from '../model/errors.js';
 import { runAnalyze, type AnalyzeArgs } from './analyzeCommand.js';
+import { runRulesCommand } from './rulesCommand.js';
 
 /** Exit codes: 0 pass, 1 a check failed, 2 unusable input, configuration or usage. */
 export const EXIT_INPUT = 2;
@@ -33,12 +34,23 @@ async function main(argv: string[]): Promise<number> {
           .option('highestUserWastedPercent', { type: 'string', describe: 'CI: fail above this wasted/user-bytes ratio (0..1)' })
           .option('format', { type: 'string', describe: 'report format for --output: text|json|sarif|junit|markdown|gitlab' })
           .option('output', { type: 'string', describe: 'write the --format report to FILE' })
-          .option('report', { type: 'string', array: true, describe: 'FORMAT=FILE, repeatable: several reports in one run' }),
+          .option('report', { type: 'string', array: true, describe: 'FORMAT=FILE, repeatable: several reports in one run' })
+          .option('dockerfile', { type: 'string', describe: 'the Dockerfile the image was built from (FROM lines for unpinned-base)' })
+          .option('base', { type: 'string', describe: 'the base image archive: its layers are marked as base, by diff_id' })
+          .option('only-user-layers', { type: 'boolean', describe: "report only findings from the user's own layers" }),
       async (args) => {
         // yargs turns a bare `-` into an empty string: `-` means stdin
         if (args.ref === '' && argv.includes('-')) args.ref = '-';
         if (!args.ref) fail('no IMAGE given: pass an archive path, or - to read one from stdin (see --help)');
         code = await runAnalyze(args);
+      },
+    )
+    .command<{ id?: string }>(
+      'rules [id]',
+      'list the image rules, or print one rule\'s documentation',
+      (y) => y.positional('id', { type: 'string' }),
+      (args) => {
+        code = runRulesCommand(args.id);
       },
     )
     .strictOptions()

@@ -8,6 +8,14 @@ const ELF_WINDOW = 1 << 20;
 /** Largest dynamic section captured beyond the window. */
 const MAX_DYNAMIC = 1 << 16;
 
+/** Files whose text the rules read; kept whole up to this size. */
+const TEXT_LIMIT = 256 << 10;
+const TEXT_FILES = new Set(['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/ld.so.conf', '/etc/os-release']);
+
+export function capturesText(path: string): boolean {
+  return TEXT_FILES.has(path) || (path.startsWith('/etc/ld.so.conf.d/') && path.endsWith('.conf'));
+}
+
 const PEM_MARK = Buffer.from('-----BEGIN ');
 const SECRET_HEADERS = [
   /-----BEGIN ((RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/,
@@ -25,8 +33,20 @@ export class ContentProbeCollector {
   private layout: ElfLayout | undefined;
   private dyn: { offset: number; size: number } | undefined;
   private dynBytes: Buffer | undefined;
+  private dynFilled = 0;
+  private text: Buffer[] | undefined;
+  private textLen = 0;
+
+  constructor(captureText = false) {
+    if (captureText) this.text = [];
+  }
 
   update(chunk: Buffer): void {
+    if (this.text && this.textLen < TEXT_LIMIT) {
+      const part = chunk.subarray(0, TEXT_LIMIT - this.textLen);
+      this.text.push(Buffer.from(part));
+      this.textLen += part.length;
+    }
     const start = this.offset;
     this.offset += chunk.length;
     if (start === 0) this.elf = isElf(chunk);
@@ -41,13 +61,14 @@ export class ContentProbeCollector {
       const d = this.layout ? dynamicRange(this.layout) : undefined;
       this.dyn = d && d.size <= MAX_DYNAMIC ? d : { offset: 0, size: 0 };
     }
-    // capture the dynamic section when it lies beyond the window
-    if (this.dyn && this.dyn.size > 0 && this.dyn.offset >= ELF_WINDOW) {
+    // capture the dynamic section when it does not lie wholly inside the window
+    if (this.dyn && this.dyn.size > 0 && this.dyn.offset + this.dyn.size > ELF_WINDOW) {
       const from = Math.max(this.dyn.offset, start);
       const to = Math.min(this.dyn.offset + this.dyn.size, this.offset);
       if (from < to) {
         this.dynBytes ??= Buffer.alloc(this.dyn.size);
         chunk.copy(this.dynBytes, from - this.dyn.offset, from - start, to - start);
+        this.dynFilled += to - from;
       }
     }
   }
@@ -55,12 +76,13 @@ export class ContentProbeCollector {
   finish(): ContentProbe | undefined {
     const head = this.head.length === 1 ? this.head[0]! : Buffer.concat(this.head);
     this.head = [];
+    if (this.text) return { text: Buffer.concat(this.text).toString('utf8') };
     if (this.elf) {
       const layout = this.layout ?? parseElfLayout(head);
       if (!layout) return undefined;
       const read = (offset: number, size: number): Buffer | undefined => {
         if (offset + size <= head.length) return head.subarray(offset, offset + size);
-        if (this.dynBytes && this.dyn && offset === this.dyn.offset) return this.dynBytes;
+        if (this.dynBytes && this.dyn && offset === this.dyn.offset && this.dynFilled === this.dyn.size) return this.dynBytes;
         return undefined;
       };
       return { elf: elfFacts(layout, read) };

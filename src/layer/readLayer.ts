@@ -3,7 +3,7 @@ import xxhash from 'xxhash-wasm';
 import type { Compression, ContentProbe, FileEntry, FileKind, LayerEntry } from '../model/types.js';
 import { InputError } from '../model/errors.js';
 import { decompress, looksLikeTar, sniffCompression } from './compression.js';
-import { ContentProbeCollector } from './contentProbe.js';
+import { capturesText, ContentProbeCollector } from './contentProbe.js';
 import { normalizeTarPath, parseWhiteout } from './tarPath.js';
 import { feedTar } from './feedTar.js';
 import { ParallelSha256 } from './parallelSha256.js';
@@ -136,7 +136,7 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string)
       return drain();
     }
     const h = create64();
-    const probe = new ContentProbeCollector();
+    const probe = new ContentProbeCollector(capturesText(path));
     stream.on('data', (chunk: Buffer) => {
       h.update(chunk);
       probe.update(chunk);

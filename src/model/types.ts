@@ -73,6 +73,8 @@ export interface ContentProbe {
   readonly shebang?: string;
   /** A PEM private-key header or similar secret marker found at the start. */
   readonly secretHeader?: string;
+  /** Whole text of the few small files rules read (/etc/passwd, /etc/group, /etc/shadow, /etc/ld.so.conf…). */
+  readonly text?: string;
 }
 
 export type Compression = 'none' | 'gzip' | 'zstd';

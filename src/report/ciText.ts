@@ -24,3 +24,15 @@ export function ciText(ctx: ReportContext, opts: { color: boolean }): string {
   lines.push(paint(opts.color, gate.status === 'PASS' ? '32' : '31', summary));
   return lines.join('\n') + '\n';
 }
+
+/** The checks under the plain text report (no gate verdict: that is CI mode's). */
+export function checksText(ctx: ReportContext): string {
+  const lines = ['', 'Checks:'];
+  for (const c of ctx.gate.checks) {
+    lines.push(`  ${c.status}: ${c.id}: ${c.message}`);
+    for (const l of c.locations.slice(1, 6)) lines.push(`        ${l.path ?? l.configField ?? ''}`);
+    if (c.locations.length > 6) lines.push(`        … ${c.locations.length - 6} more`);
+  }
+  if (ctx.base) lines.push('', `Base image: layers 0..${ctx.base.count - 1} (${ctx.base.detail})`);
+  return lines.join('\n') + '\n';
+}

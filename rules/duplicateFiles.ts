@@ -1,0 +1,44 @@
+import type { Finding, Rule } from './types.js';
+
+/** Only files at least this big are worth a finding. */
+const MIN_BYTES = 4096;
+
+/** Identical content at several paths of the final image: the bytes that hard links or one copy would save. */
+export const duplicateFiles: Rule = {
+  meta: {
+    id: 'duplicate-files',
+    title: 'identical files at several paths',
+    severity: 'info',
+    docs:
+      'Reports regular files of 4 KiB or more whose content (xxh64 of the bytes, computed while reading the layers) ' +
+      'is identical at two or more paths of the final filesystem, with the bytes the extra copies take. Hard links ' +
+      'to one file are not counted twice. Fix: keep one copy and symlink or hard-link the others, or stop copying ' +
+      'the same tree twice (a common COPY . . mistake).',
+    related: [],
+  },
+  check(ctx) {
+    const groups = new Map<string, { size: number; paths: string[]; layer: number }>();
+    for (const e of ctx.tree.entries()) {
+      if (e.kind !== 'file' || e.size < MIN_BYTES || !e.hash) continue;
+      const key = `${e.hash}:${e.size}`;
+      const g = groups.get(key) ?? { size: e.size, paths: [], layer: e.layer };
+      g.paths.push(e.path);
+      g.layer = Math.max(g.layer, e.layer);
+      groups.set(key, g);
+    }
+    const out: Finding[] = [];
+    for (const g of groups.values()) {
+      if (g.paths.length < 2) continue;
+      g.paths.sort();
+      const saved = g.size * (g.paths.length - 1);
+      out.push({
+        message: `${g.paths.length} identical copies of ${g.size} bytes: ${g.paths.slice(0, 4).join(', ')}${g.paths.length > 4 ? ', …' : ''} (${saved} bytes could be saved)`,
+        path: g.paths[0]!,
+        layer: ctx.layerRef(g.layer),
+        fix: `keep ${g.paths[0]} and link the others to it`,
+        bytes: saved,
+      });
+    }
+    return out.sort((a, b) => b.bytes! - a.bytes! || (a.path! < b.path! ? -1 : 1));
+  },
+};

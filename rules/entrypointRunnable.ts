@@ -1,0 +1,170 @@
+import { posix } from 'node:path';
+import { commandArgv, envValue, findExecutable, isShellForm } from '../src/analysis/executables.js';
+import type { MergedTree } from '../src/analysis/mergedTree.js';
+import { joinPath, parentOf } from '../src/layer/tarPath.js';
+import type { ElfFacts, ImageConfig } from '../src/model/types.js';
+import type { Finding, Rule, RuleContext } from './types.js';
+
+/** Debian/Ubuntu multiarch directory names by ELF e_machine. */
+const TRIPLETS: Record<number, string> = {
+  3: 'i386-linux-gnu',
+  40: 'arm-linux-gnueabihf',
+  21: 'powerpc64le-linux-gnu',
+  22: 's390x-linux-gnu',
+  62: 'x86_64-linux-gnu',
+  183: 'aarch64-linux-gnu',
+  243: 'riscv64-linux-gnu',
+};
+
+/** /etc/ld.so.conf and the files it includes (glob `*.conf` in a directory). */
+function ldSoConfDirs(tree: MergedTree): string[] {
+  const dirs: string[] = [];
+  const seen = new Set<string>();
+  const read = (path: string, depth: number) => {
+    if (depth > 4 || seen.has(path)) return;
+    seen.add(path);
+    for (const raw of (tree.text(path) ?? '').split('\n')) {
+      const line = raw.replace(/#.*/, '').trim();
+      if (!line) continue;
+      const inc = /^include\s+(.+)$/.exec(line);
+      if (inc) {
+        const pattern = inc[1]!.trim();
+        const dir = parentOf(pattern.startsWith('/') ? pattern : joinPath('/etc', pattern));
+        const re = new RegExp('^' + pattern.slice(pattern.lastIndexOf('/') + 1).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
+        const files = [...tree.entries()].filter((e) => parentOf(e.path) === dir && re.test(e.path.slice(dir.length + 1))).map((e) => e.path).sort();
+        for (const f of files) read(f, depth + 1);
+      } else {
+        dirs.push(...line.split(/[\s:,]+/).filter((d) => d.startsWith('/')));
+      }
+    }
+  };
+  read('/etc/ld.so.conf', 0);
+  return dirs;
+}
+
+function defaultDirs(facts: ElfFacts): string[] {
+  const t = TRIPLETS[facts.machine];
+  const multi = t ? [`/lib/${t}`, `/usr/lib/${t}`] : [];
+  const wide = facts.class === 64 ? ['/lib64', '/usr/lib64'] : [];
+  return [...multi, ...wide, '/lib', '/usr/lib', '/usr/local/lib'];
+}
+
+const expandOrigin = (dirs: readonly string[], objectPath: string) =>
+  dirs.map((d) => posix.normalize(d.replace(/\$\{?ORIGIN\}?/g, parentOf(objectPath))));
+
+interface LibSearch {
+  readonly tree: MergedTree;
+  readonly config: ImageConfig;
+  readonly exe: ElfFacts;
+  readonly confDirs: readonly string[];
+}
+
+/** Where ld.so looks for `name`, needed by the object at `from` (order as ld.so(8) describes). */
+function searchDirs(s: LibSearch, obj: ElfFacts, from: string): string[] {
+  const ldLibraryPath = (envValue(s.config, 'LD_LIBRARY_PATH') ?? '').split(':').filter(Boolean);
+  const head =
+    obj.runpath.length > 0
+      ? [...ldLibraryPath, ...expandOrigin(obj.runpath, from)]
+      : [...expandOrigin(obj.rpath, from), ...(s.exe.runpath.length === 0 ? s.exe.rpath : []), ...ldLibraryPath];
+  return [...head, ...s.confDirs, ...defaultDirs(s.exe)];
+}
+
+function checkElf(ctx: RuleContext, exePath: string, exe: ElfFacts, program: string): Finding[] {
+  const out: Finding[] = [];
+  const tree = ctx.tree;
+  if (exe.interpreter) {
+    const r = tree.resolve(exe.interpreter);
+    if (!r.ok || r.entry.kind !== 'file') {
+      out.push({
+        message: `exec ${program}: no such file or directory — its ELF interpreter ${exe.interpreter} is missing from the image${r.ok ? '' : ` (${r.at} does not exist)`}`,
+        path: exePath,
+        fix: `add the dynamic loader ${exe.interpreter} and the libraries (or build a static binary)`,
+      });
+    }
+  }
+  if (!exe.interpreter && exe.needed.length === 0) return out;
+  if (exe.incomplete) return out;
+  const s: LibSearch = { tree, config: ctx.image.config, exe, confDirs: ldSoConfDirs(tree) };
+  const done = new Set<string>();
+  const queue: Array<{ name: string; obj: ElfFacts; from: string }> = exe.needed.map((name) => ({ name, obj: exe, from: exePath }));
+  while (queue.length > 0) {
+    const { name, obj, from } = queue.shift()!;
+    if (done.has(name)) continue;
+    done.add(name);
+    const candidates = name.includes('/') ? [name] : searchDirs(s, obj, from).map((d) => joinPath(d, name));
+    let found: { path: string; facts: ElfFacts | undefined } | undefined;
+    for (const c of candidates) {
+      const r = tree.resolve(c);
+      if (r.ok && r.entry.kind === 'file') {
+        found = { path: r.path, facts: r.entry.probe?.elf };
+        break;
+      }
+    }
+    if (!found) {
+      out.push({
+        message: `${program}: error while loading shared libraries: ${name}: cannot open shared object file: No such file or directory (needed by ${from})`,
+        path: from,
+        fix: `add ${name} to the image in one of ${[...new Set(candidates.map(parentOf))].slice(0, 4).join(', ')}, or link statically`,
+      });
+      continue;
+    }
+    for (const n of found.facts?.needed ?? []) queue.push({ name: n, obj: found.facts!, from: found.path });
+  }
+  return out;
+}
+
+/** A static "will it start" check of the exec-form command, down to the dynamic loader and every library. */
+export const entrypointRunnable: Rule = {
+  meta: {
+    id: 'entrypoint-runnable',
+    title: 'the command cannot start',
+    severity: 'error',
+    docs:
+      'Resolves the command the runtime executes (Entrypoint then Cmd; a bare name on the config PATH, a relative ' +
+      'path against WorkingDir) through symlinks inside the final filesystem, and checks what execve would need: the ' +
+      'file exists, is a regular executable file, a script\'s #! interpreter exists, and an ELF binary\'s dynamic ' +
+      'loader (PT_INTERP) and every DT_NEEDED library, recursively, are found on the loader\'s search path ' +
+      '(RPATH/RUNPATH with $ORIGIN, LD_LIBRARY_PATH, /etc/ld.so.conf, the multiarch and default directories). Each ' +
+      'missing piece is reported with the error the runtime would print. Typical of FROM scratch images of ' +
+      'dynamically linked programs. Fix: copy the loader and libraries in, or build a static binary.',
+    related: [],
+  },
+  check(ctx) {
+    const config = ctx.image.config;
+    const argv = commandArgv(config);
+    if (argv.length === 0) {
+      return [{ message: 'no command: neither Entrypoint nor Cmd is set (docker run fails: no command specified)', configField: 'config.Cmd', fix: 'add CMD ["/path/to/program"] or ENTRYPOINT' }];
+    }
+    const field = config.entrypoint?.length ? 'config.Entrypoint' : 'config.Cmd';
+    // a shell-form command needs /bin/sh: shell-form-on-scratch reports it when missing
+    if (isShellForm(argv) && !ctx.tree.resolve('/bin/sh').ok) return [];
+    const program = argv[0]!;
+    const found = findExecutable(ctx.tree, config, program);
+    if (!found.ok) return [{ message: found.error, configField: field, fix: `add ${program} to the image or correct the path (tried ${found.tried.slice(0, 4).join(', ')})` }];
+    const { entry } = found.resolution;
+    const at = found.resolution.path;
+    const layer = ctx.layerRef(entry.layer);
+    if (entry.kind !== 'file') {
+      return [{ message: `exec: "${program}": ${at} is a ${entry.kind === 'dir' ? 'directory' : entry.kind}, not an executable file: permission denied`, path: at, configField: field, fix: 'point the command at the program file', layer }];
+    }
+    if ((entry.mode & 0o111) === 0) {
+      return [{ message: `exec: "${program}": permission denied (${at} has mode ${entry.mode.toString(8).padStart(4, '0')}, no execute bit)`, path: at, configField: field, fix: `chmod +x ${at} in the layer that adds it`, layer }];
+    }
+    const probe = entry.probe;
+    if (probe?.shebang !== undefined) {
+      const [interp, arg] = probe.shebang.split(/\s+/);
+      if (!interp) return [{ message: `exec ${program}: exec format error (empty #! line)`, path: at, fix: 'give the script a #! interpreter line', layer }];
+      if (interp === '/usr/bin/env' && arg) {
+        const r = ctx.tree.resolve('/usr/bin/env');
+        if (!r.ok) return [{ message: `exec ${program}: no such file or directory — its interpreter /usr/bin/env is missing`, path: at, fix: 'add /usr/bin/env or name the interpreter directly', layer }];
+        const target = findExecutable(ctx.tree, config, arg);
+        return target.ok ? [] : [{ message: `/usr/bin/env: '${arg}': No such file or directory (the interpreter of ${at})`, path: at, fix: `add ${arg} to the image`, layer }];
+      }
+      const r = ctx.tree.resolve(interp);
+      if (!r.ok || r.entry.kind !== 'file') return [{ message: `exec ${program}: no such file or directory — its #! interpreter ${interp} is missing`, path: at, fix: `add ${interp} to the image or change the #! line`, layer }];
+      return [];
+    }
+    if (probe?.elf) return checkElf(ctx, at, probe.elf, program).map((f) => ({ ...f, configField: field, layer }));
+    return [{ message: `exec ${program}: exec format error (${at} is neither an ELF binary nor a #! script)`, path: at, configField: field, fix: 'point the command at a program, or add a #! line to the script', layer }];
+  },
+};

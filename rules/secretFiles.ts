@@ -1,0 +1,44 @@
+import type { Finding, Rule } from './types.js';
+
+const SECRET_NAMES: ReadonlyArray<[RegExp, string]> = [
+  [/(^|\/)\.env(\.[\w-]+)?$/, 'a dotenv file'],
+  [/(^|\/)\.aws\/credentials$/, 'AWS credentials'],
+  [/(^|\/)\.docker\/config\.json$/, 'Docker registry credentials'],
+  [/(^|\/)\.git-credentials$/, 'git credentials'],
+  [/(^|\/)\.netrc$/, 'a .netrc with passwords'],
+  [/(^|\/)\.pgpass$/, 'PostgreSQL passwords'],
+  [/(^|\/)id_(rsa|dsa|ecdsa|ed25519)$/, 'an SSH private key'],
+  [/\.(pem|key|p12|pfx)$/, 'a key or certificate bundle'],
+  [/(^|\/)credentials(\.json)?$/, 'a credentials file'],
+];
+
+/** Private keys (by content header) and credential files (by name) in the final image. */
+export const secretFiles: Rule = {
+  meta: {
+    id: 'secret-files',
+    title: 'private keys and credentials in the image',
+    severity: 'error',
+    docs:
+      'Reports files whose first bytes are a private key (PEM `-----BEGIN … PRIVATE KEY-----`, whatever the file is ' +
+      'called) and files named like credentials (.env, .aws/credentials, .docker/config.json, .git-credentials, ' +
+      '.netrc, .pgpass, id_rsa…). Anyone who can pull the image can read them, and deleting them in a later layer ' +
+      'does not help: the bytes stay in the layer that added them. Fix: pass secrets at run time, or use ' +
+      '`RUN --mount=type=secret` at build time; add the files to .dockerignore.',
+    related: ['dockle CIS-DI-0010', 'trivy secret scanning'],
+  },
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const e of ctx.tree.entries()) {
+      if (e.kind !== 'file') continue;
+      if (e.probe?.secretHeader) {
+        out.push({ message: `${e.path} holds a private key (${e.probe.secretHeader})`, path: e.path, layer: ctx.layerRef(e.layer), fix: 'remove the key from the build context; mount it at run time instead' });
+        continue;
+      }
+      const hit = SECRET_NAMES.find(([re]) => re.test(e.path));
+      if (hit && e.size > 0 && !e.path.startsWith('/usr/share/') && !e.path.startsWith('/etc/ssl/certs/')) {
+        out.push({ message: `${e.path} looks like ${hit[1]} (${e.size} bytes)`, path: e.path, layer: ctx.layerRef(e.layer), fix: 'keep it out of the image (.dockerignore); pass secrets at run time or with RUN --mount=type=secret' });
+      }
+    }
+    return out.sort((a, b) => (a.path! < b.path! ? -1 : 1));
+  },
+};

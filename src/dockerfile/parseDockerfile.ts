@@ -1,0 +1,99 @@
+/** The FROM lines of a Dockerfile, with ARG defaults substituted: what the unpinned-base rule needs. */
+export interface FromLine {
+  readonly line: number;
+  /** The image reference after ARG substitution, e.g. `node:20-alpine`. */
+  readonly image: string;
+  readonly stageName?: string;
+  /** FROM names an earlier stage (`FROM build`), not an image. */
+  readonly stage: boolean;
+  readonly scratch: boolean;
+}
+
+export interface DockerfileInfo {
+  readonly path: string;
+  readonly froms: readonly FromLine[];
+}
+
+function logicalLines(text: string): Array<{ line: number; text: string }> {
+  const escape = /^#\s*escape\s*=\s*`/im.test(text.split('\n').slice(0, 5).join('\n')) ? '`' : '\\';
+  const out: Array<{ line: number; text: string }> = [];
+  let buf = '';
+  let start = 0;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    if (buf === '' && /^\s*#/.test(raw)) return;
+    if (buf !== '' && /^\s*#/.test(raw)) return; // comment lines inside a continuation are skipped
+    if (buf === '') start = i + 1;
+    const trimmed = raw.replace(/\s+$/, '');
+    if (trimmed.endsWith(escape)) {
+      buf += trimmed.slice(0, -1) + ' ';
+      return;
+    }
+    buf += raw;
+    if (buf.trim() !== '') out.push({ line: start, text: buf.trim() });
+    buf = '';
+  });
+  if (buf.trim() !== '') out.push({ line: start, text: buf.trim() });
+  return out;
+}
+
+function substitute(s: string, vars: Map<string, string>): string {
+  return s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, a, op, word, b) => {
+    const name = (a ?? b) as string;
+    const v = vars.get(name);
+    if (op === '-') return v !== undefined && v !== '' ? v : String(word ?? '');
+    if (op === '+') return v !== undefined && v !== '' ? String(word ?? '') : '';
+    return v ?? '';
+  });
+}
+
+export function parseDockerfile(text: string, path: string): DockerfileInfo {
+  const globalArgs = new Map<string, string>();
+  const stages = new Set<string>();
+  const froms: FromLine[] = [];
+  for (const { line, text: l } of logicalLines(text)) {
+    const m = /^(\w+)\s+(.*)$/s.exec(l);
+    if (!m) continue;
+    const op = m[1]!.toUpperCase();
+    const rest = m[2]!;
+    if (op === 'ARG' && froms.length === 0) {
+      for (const decl of rest.split(/\s+/)) {
+        const eq = decl.indexOf('=');
+        const name = eq < 0 ? decl : decl.slice(0, eq);
+        const value = eq < 0 ? '' : decl.slice(eq + 1).replace(/^["']|["']$/g, '');
+        if (name) globalArgs.set(name, substitute(value, globalArgs));
+      }
+    } else if (op === 'FROM') {
+      const words = rest.split(/\s+/).filter((w) => !w.startsWith('--'));
+      const image = substitute(words[0] ?? '', globalArgs);
+      const asIdx = words.findIndex((w) => w.toLowerCase() === 'as');
+      const stageName = asIdx >= 0 ? words[asIdx + 1] : undefined;
+      froms.push({
+        line,
+        image,
+        ...(stageName ? { stageName } : {}),
+        stage: stages.has(image.toLowerCase()),
+        scratch: image.toLowerCase() === 'scratch',
+      });
+      if (stageName) stages.add(stageName.toLowerCase());
+    }
+  }
+  return { path, froms };
+}
+
+export interface ImageReference {
+  readonly name: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/** `registry:5000/ns/name:tag@sha256:…` → its parts (a port is not a tag). */
+export function parseReference(ref: string): ImageReference {
+  const at = ref.indexOf('@');
+  const digest = at >= 0 ? ref.slice(at + 1) : undefined;
+  const rest = at >= 0 ? ref.slice(0, at) : ref;
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  const tag = colon > slash ? rest.slice(colon + 1) : undefined;
+  const name = colon > slash ? rest.slice(0, colon) : rest;
+  return { name, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
+}
