@@ -41,7 +41,7 @@ export async function fileFromArchive(archive: string, path: string): Promise<Bu
     const ex = tar.extract();
     ex.on('entry', (h, s, next) => {
       const parts: Buffer[] = [];
-      s.on('data', (c: Buffer) => parts.push(c));
+      s.on('data', (c: unknown) => parts.push(c as Buffer));
       s.on('end', () => {
         if (h.name.endsWith('layer.tar')) layers.push(Buffer.concat(parts));
         next();
@@ -57,7 +57,7 @@ export async function fileFromArchive(archive: string, path: string): Promise<Bu
       const ex = tar.extract();
       ex.on('entry', (h, s, next) => {
         const parts: Buffer[] = [];
-        s.on('data', (c: Buffer) => parts.push(c));
+        s.on('data', (c: unknown) => parts.push(c as Buffer));
         s.on('end', () => {
           if (h.name.replace(/^\.\//, '') === want) hit = Buffer.concat(parts);
           next();

@@ -5,6 +5,7 @@ import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { detectBaseLayers } from '../../src/analysis/baseLayers.js';
 import { ruleChecks, ruleSettingsFrom } from '../../src/ci/ruleChecks.js';
 import { ConfigError } from '../../src/model/errors.js';
+import type { Check } from '../../src/ci/check.js';
 import { buildRuleContext } from '../../rules/context.js';
 import { RULES } from '../../rules/index.js';
 import { RULE_IMAGES } from '../helpers/rules.js';
@@ -17,7 +18,7 @@ async function checksFor(file: string, raw: Record<string, unknown>, ignore: unk
   const ctx = buildRuleContext(image, analyzeImage(image), base);
   return ruleChecks(RULES, ctx, ruleSettingsFrom(raw, ignore, RULES), opts).checks;
 }
-const byId = (checks: { id: string }[], id: string) => checks.find((c) => c.id === id)!;
+const byId = (checks: readonly Check[], id: string): Check => checks.find((c) => c.id === id)!;
 
 test('every rule file has meta: id, title, severity, docs with a fix', () => {
   const ids = new Set<string>();
