@@ -1,0 +1,147 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeImage } from '../../src/analysis/analyzeImage.js';
+import { buildFileTree, layerState, type Mark } from '../../ui/model/fileTree.js';
+import { Browser } from '../../ui/model/browser.js';
+import type { KeyPress } from '../../ui/model/keys.js';
+import { TreeView, type SortOrder } from '../../ui/model/treeView.js';
+import { DIVE_FIXTURE, loadFile } from '../helpers/shared.js';
+
+// Dockerfile.test-image, layer by layer (0 is busybox): 1 ADD /somefile.txt, 2 mkdir -p /root/example/really/nested,
+// 3 cp somefile1, 4 chmod 444 somefile1, 5 cp somefile2, 6 cp somefile3, 7 mv somefile3 /root/saved.txt,
+// 8 cp /root/.saved.txt, 9 rm -rf /root/example/, 10 ADD .scripts /root/.data/, 11 cp /tmp/saved.again1.txt,
+// 12 cp /root/.data/saved.again2.txt, 13 chmod +x /root/saved.txt. README.md is 6405 bytes.
+const image = await loadFile(DIVE_FIXTURE);
+const tree = buildFileTree(image);
+
+function rows(layer: number, against: number, opts: { hide?: Mark[]; filter?: string; sort?: SortOrder; collapsed?: string[] } = {}) {
+  const view = new TreeView(tree, layerState(tree, layer, against), {
+    hide: new Set(opts.hide ?? []),
+    filter: opts.filter ? new RegExp(opts.filter) : null,
+    sort: opts.sort ?? 'name',
+    collapsed: new Set((opts.collapsed ?? []).map((p) => tree.byPath.get(p)!.id)),
+  });
+  return view.window(0, view.totalRows).map((r) => [r.node.path, r.mark, r.size] as const);
+}
+
+test('at the layer that runs rm -rf /root/example/, /root/example and everything below it are Removed', () => {
+  assert.deepEqual(rows(9, 8, { hide: ['unmodified'] }), [
+    ['/root', 'modified', 12810],
+    ['/root/example', 'removed', 12810],
+    ['/root/example/really', 'removed', 0],
+    ['/root/example/really/nested', 'removed', 0],
+    ['/root/example/somefile1.txt', 'removed', 6405],
+    ['/root/example/somefile2.txt', 'removed', 6405],
+  ]);
+});
+
+test('layer changes: mv is a removal plus an addition; chmod is a modification', () => {
+  assert.deepEqual(rows(7, 6, { hide: ['unmodified'] }), [
+    ['/root', 'modified', 19215],
+    ['/root/example', 'modified', 12810],
+    ['/root/example/somefile3.txt', 'removed', 6405],
+    ['/root/saved.txt', 'added', 6405],
+  ]);
+  assert.deepEqual(rows(4, 3, { hide: ['unmodified'] }).map((r) => r.slice(0, 2)), [
+    ['/root', 'modified'],
+    ['/root/example', 'modified'],
+    ['/root/example/somefile1.txt', 'modified'],
+  ]);
+});
+
+test('aggregated mode: everything since layer 0; what came and went in between does not show', () => {
+  // tag.sh (917) and test.sh (1270) come from ADD .scripts/ (tar tvf of layer 10)
+  assert.deepEqual(rows(13, 0, { hide: ['unmodified'] }), [
+    ['/root', 'modified', 21402],
+    ['/root/.data', 'added', 8592],
+    ['/root/.data/saved.again2.txt', 'added', 6405],
+    ['/root/.data/tag.sh', 'added', 917],
+    ['/root/.data/test.sh', 'added', 1270],
+    ['/root/.saved.txt', 'added', 6405],
+    ['/root/saved.txt', 'added', 6405],
+    ['/somefile.txt', 'added', 6405],
+    ['/tmp', 'modified', 6405],
+    ['/tmp/saved.again1.txt', 'added', 6405],
+  ]);
+});
+
+test('filter: a regex over the full path keeps the directories above a match', () => {
+  assert.deepEqual(rows(13, 12, { filter: 'saved' }).map((r) => r[0]), [
+    '/root',
+    '/root/.data',
+    '/root/.data/saved.again2.txt',
+    '/root/.saved.txt',
+    '/root/saved.txt',
+    '/tmp',
+    '/tmp/saved.again1.txt',
+  ]);
+});
+
+test('hide flags combine; sort by size puts the biggest subtree first; collapse hides a subtree', () => {
+  const addedOnly = rows(13, 0, { hide: ['unmodified', 'modified'] }).map((r) => r[0]);
+  assert.deepEqual(addedOnly, ['/root', '/root/.data', '/root/.data/saved.again2.txt', '/root/.data/tag.sh', '/root/.data/test.sh', '/root/.saved.txt', '/root/saved.txt', '/somefile.txt', '/tmp', '/tmp/saved.again1.txt'], 'modified parents stay for their added children');
+  const bySize = rows(13, 0, { hide: ['unmodified'], sort: 'size' }).map((r) => r[0]);
+  // /root holds 21402 bytes, /somefile.txt and /tmp 6405 each (ties by name); in /root/.data: 6405, 1270, 917
+  assert.deepEqual(bySize.filter((p) => p.split('/').length === 2), ['/root', '/somefile.txt', '/tmp']);
+  assert.deepEqual(bySize.filter((p) => p.startsWith('/root/.data/')), ['/root/.data/saved.again2.txt', '/root/.data/test.sh', '/root/.data/tag.sh']);
+  const collapsed = rows(9, 8, { hide: ['unmodified'], collapsed: ['/root/example'] }).map((r) => r[0]);
+  assert.deepEqual(collapsed, ['/root', '/root/example']);
+});
+
+test('the whole tree at layer 0 is busybox: every path Added against nothing', () => {
+  const all = rows(0, -1);
+  assert.ok(all.length > 300);
+  assert.ok(all.every(([, m]) => m === 'added'));
+  assert.ok(all.some(([p]) => p === '/bin/busybox'));
+});
+
+const key = (input: string, extra: Partial<KeyPress> = {}): KeyPress => ({ input, ctrl: false, meta: false, shift: false, ...extra });
+const named = (name: string, extra: Partial<KeyPress> = {}): KeyPress => ({ input: '', name, ctrl: false, meta: false, shift: false, ...extra });
+
+test('browser keys: layers pane moves layers, tab to files, / filters live, esc clears, q quits', () => {
+  const b = new Browser({ image, analysis: analyzeImage(image), checks: [], baseLayers: 1 });
+  b.setTreeHeight(10);
+  for (let i = 0; i < 9; i++) b.press(key('j'));
+  assert.equal(b.state.layer, 9);
+  b.press(named('tab'));
+  assert.equal(b.state.focus, 'tree');
+  b.press(key('u', { ctrl: true }));
+  assert.deepEqual([...b.state.hide], ['unmodified']);
+  assert.deepEqual(b.visibleRows().map((r) => r.node.path).slice(0, 2), ['/root', '/root/example']);
+  b.press(key('/'));
+  for (const ch of 'nested') b.press(key(ch));
+  assert.equal(b.state.filter, 'nested');
+  assert.deepEqual(b.visibleRows().map((r) => r.node.path), ['/root', '/root/example', '/root/example/really', '/root/example/really/nested']);
+  b.press(named('escape'));
+  assert.equal(b.state.filter, '');
+  b.press(key('q'));
+  assert.equal(b.state.quit, true);
+});
+
+test('browser: w lists wasted files with who wrote and who hid them, Enter jumps to the file', () => {
+  const b = new Browser({ image, analysis: analyzeImage(image), checks: [], baseLayers: 1 });
+  b.setTreeHeight(10);
+  b.press(key('w'));
+  assert.equal(b.state.overlay, 'waste');
+  const items = b.overlayItems();
+  assert.match(items[0]!.text, /^\/root\/example\/somefile1\.txt: 6405 bytes written by layer 3, overwritten by layer 4$/);
+  b.press(named('return'));
+  assert.equal(b.state.overlay, 'none');
+  assert.equal(b.state.layer, 3);
+  assert.equal(b.cursorRow()!.node.path, '/root/example/somefile1.txt');
+});
+
+test('browser: sort toggles with ctrl+o and s; attributes with ctrl+b; ? opens help', () => {
+  const b = new Browser({ image, analysis: analyzeImage(image), checks: [], baseLayers: 1 });
+  assert.equal(b.state.sort, 'size');
+  b.press(key('o', { ctrl: true }));
+  assert.equal(b.state.sort, 'name');
+  b.press(key('s'));
+  assert.equal(b.state.sort, 'size');
+  b.press(key('b', { ctrl: true }));
+  assert.equal(b.state.showAttributes, true);
+  b.press(key('?'));
+  assert.equal(b.state.overlay, 'help');
+  b.press(named('escape'));
+  assert.equal(b.state.overlay, 'none');
+});

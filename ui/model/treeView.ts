@@ -1,0 +1,138 @@
+import type { FileEntry } from '../../src/model/types.js';
+import { entryAt, MARKS, type FileTree, type LayerState, type Mark, type TreeNode } from './fileTree.js';
+
+export type SortOrder = 'size' | 'name';
+
+export interface ViewOptions {
+  readonly hide: ReadonlySet<Mark>;
+  /** Regular expression over the full path; a directory stays when something below it matches. */
+  readonly filter: RegExp | null;
+  readonly sort: SortOrder;
+  readonly collapsed: ReadonlySet<number>;
+}
+
+export interface Row {
+  readonly node: TreeNode;
+  readonly depth: number;
+  readonly mark: Mark;
+  /** The entry at the selected layer, or for a removed path the entry it had before. */
+  readonly entry: FileEntry | undefined;
+  readonly size: number;
+  readonly hasChildren: boolean;
+  readonly collapsed: boolean;
+}
+
+/**
+ * The rows of the file tree under the view options, without building them all: per node, whether it shows and how
+ * many rows its subtree takes, so a window of rows is found by skipping whole subtrees. Filter, hide flags and layer
+ * changes cost one linear pass; collapsing a directory updates only its ancestors; a frame costs the window.
+ */
+export class TreeView {
+  private readonly shown: Uint8Array;
+  private readonly rows: Int32Array;
+  private readonly sorted = new Map<number, TreeNode[]>();
+
+  constructor(
+    readonly tree: FileTree,
+    readonly state: LayerState,
+    readonly options: ViewOptions,
+  ) {
+    const n = tree.nodes.length;
+    this.shown = new Uint8Array(n);
+    this.rows = new Int32Array(n);
+    for (let id = n - 1; id >= 0; id--) {
+      const node = tree.nodes[id]!;
+      if (!state.present[id]) continue;
+      let childRows = 0;
+      let anyChild = false;
+      for (const c of node.children) {
+        if (!this.shown[c.id]) continue;
+        anyChild = true;
+        childRows += this.rows[c.id]!;
+      }
+      const self = !options.hide.has(MARKS[state.mark[id]!]!) && (options.filter === null || options.filter.test(node.path));
+      if (!self && !anyChild && id !== 0) continue;
+      this.shown[id] = 1;
+      this.rows[id] = (id === 0 ? 0 : 1) + (options.collapsed.has(id) && id !== 0 ? 0 : childRows);
+    }
+  }
+
+  /** Rows below the root (the root itself is not a row). */
+  get totalRows(): number {
+    return this.rows[0]!;
+  }
+
+  private order(node: TreeNode): TreeNode[] {
+    if (this.options.sort === 'name') return node.children;
+    let s = this.sorted.get(node.id);
+    if (!s) {
+      const size = this.state.size;
+      s = [...node.children].sort((a, b) => size[b.id]! - size[a.id]! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      this.sorted.set(node.id, s);
+    }
+    return s;
+  }
+
+  private row(node: TreeNode, depth: number): Row {
+    const mark = MARKS[this.state.mark[node.id]!]!;
+    const entry = entryAt(node, mark === 'removed' && this.state.against >= 0 ? this.state.against : this.state.layer);
+    return {
+      node,
+      depth,
+      mark,
+      entry,
+      size: this.state.size[node.id]!,
+      hasChildren: node.children.some((c) => this.shown[c.id]),
+      collapsed: this.options.collapsed.has(node.id),
+    };
+  }
+
+  /** `count` rows starting at row `start`, skipping subtrees that end before it. */
+  window(start: number, count: number): Row[] {
+    const out: Row[] = [];
+    let skip = start;
+    const visit = (node: TreeNode, depth: number): boolean => {
+      for (const c of this.order(node)) {
+        if (!this.shown[c.id]) continue;
+        const r = this.rows[c.id]!;
+        if (skip >= r) {
+          skip -= r;
+          continue;
+        }
+        if (skip === 0) {
+          out.push(this.row(c, depth));
+          if (out.length >= count) return true;
+        } else {
+          skip--;
+        }
+        if (!this.options.collapsed.has(c.id) && visit(c, depth + 1)) return true;
+      }
+      return false;
+    };
+    if (count > 0) visit(this.tree.root, 0);
+    return out;
+  }
+
+  /** The row index of a node (after its ancestors), or -1 when it is not shown. */
+  indexOf(target: TreeNode): number {
+    const chain: TreeNode[] = [];
+    for (let n: TreeNode | undefined = target; n && n.id !== 0; n = n.parent) chain.unshift(n);
+    let index = 0;
+    let parent = this.tree.root;
+    for (const step of chain) {
+      if (!this.shown[step.id]) return -1;
+      if (parent.id !== 0 && this.options.collapsed.has(parent.id)) return -1;
+      for (const c of this.order(parent)) {
+        if (c === step) break;
+        if (this.shown[c.id]) index += this.rows[c.id]!;
+      }
+      if (step !== target) index++;
+      parent = step;
+    }
+    return index;
+  }
+
+  isShown(node: TreeNode): boolean {
+    return this.shown[node.id] === 1;
+  }
+}
