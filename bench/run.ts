@@ -45,3 +45,11 @@ const perEntryIdle = (fathom.maxRssBytes - baseline.maxRssBytes) / fathom.entrie
 console.log(`fathom / floor: ${ratio.toFixed(2)}x (target <= 1.5x)`);
 console.log(`peak RSS per entry above the streaming baseline: ${perEntry.toFixed(0)} bytes (target < 300)`);
 console.log(`peak RSS per entry above an idle process: ${perEntryIdle.toFixed(0)} bytes`);
+
+const tui = JSON.parse(
+  execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname ?? '.', 'tuiChild.tsx'), archive.path], {
+    maxBuffer: 1 << 20,
+    env: { ...process.env, NODE_ENV: 'production' },
+  }).toString(),
+) as { paths: number; firstFrameMs: number; p50Ms: number; p95Ms: number; maxMs: number; keys: number };
+console.log(`TUI on ${tui.paths} paths: first frame ${tui.firstFrameMs.toFixed(0)} ms after analysis; keypress to frame p50 ${tui.p50Ms.toFixed(1)} ms, p95 ${tui.p95Ms.toFixed(1)} ms, max ${tui.maxMs.toFixed(0)} ms over ${tui.keys} keys (target < 50 ms)`);

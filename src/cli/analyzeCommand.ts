@@ -11,6 +11,7 @@ import { summarize } from '../ci/check.js';
 import { loadGateConfig, type ThresholdOverrides } from '../ci/gateConfig.js';
 import { thresholdChecks } from '../ci/thresholdChecks.js';
 import { fathomVersion } from './version.js';
+import { keyboard, loadKeyBindings } from './terminal.js';
 import { RULES } from '../../rules/index.js';
 import { buildRuleContext } from '../../rules/context.js';
 import { detectBaseLayers } from '../analysis/baseLayers.js';
@@ -98,6 +99,12 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   if (args.json) await writeReportFile(args.json, JSON.stringify({ ...jsonReport(image, analysis), checks: gate.checks, base }, null, 2) + '\n');
 
   if (!ci && reports.length === 0 && args.format === undefined) {
+    const tty = keyboard(args.ref === '-');
+    if (tty) {
+      const { runTui } = await import('../../ui/runTui.js');
+      await runTui({ image, analysis, checks: gate.checks, baseLayers: base.count }, await loadKeyBindings(process.cwd()), tty);
+      return 0;
+    }
     process.stdout.write(textReport(image, analysis) + checksText(ctx));
     return 0;
   }

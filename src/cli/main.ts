@@ -14,6 +14,9 @@ function fail(message: string): never {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // React's development build diffs every prop for its profiler: minutes on a big image's model. The UI is
+  // imported lazily, so this takes effect before React loads.
+  process.env['NODE_ENV'] ??= 'production';
   let code = 0;
   await yargs(argv)
     .scriptName('fathom')

@@ -118,16 +118,21 @@ test('browser keys: layers pane moves layers, tab to files, / filters live, esc 
   assert.equal(b.state.quit, true);
 });
 
-test('browser: w lists wasted files with who wrote and who hid them, Enter jumps to the file', () => {
+test('browser: w jumps to the largest wasted file and says why; W lists them all, Enter jumps', () => {
   const b = new Browser({ image, analysis: analyzeImage(image), checks: [], baseLayers: 1 });
   b.setTreeHeight(10);
   b.press(key('w'));
+  assert.equal(b.state.layer, 3);
+  assert.equal(b.cursorRow()!.node.path, '/root/example/somefile1.txt');
+  assert.match(b.state.message!, /^\/root\/example\/somefile1\.txt: 6405 bytes written by layer 3, overwritten by layer 4/);
+  b.press(key('W'));
   assert.equal(b.state.overlay, 'waste');
   const items = b.overlayItems();
   assert.match(items[0]!.text, /^\/root\/example\/somefile1\.txt: 6405 bytes written by layer 3, overwritten by layer 4$/);
+  b.press(key('j'));
   b.press(named('return'));
   assert.equal(b.state.overlay, 'none');
-  assert.equal(b.state.layer, 3);
+  assert.equal(b.state.layer, 4, 'the second entry: written by layer 4, deleted by layer 9');
   assert.equal(b.cursorRow()!.node.path, '/root/example/somefile1.txt');
 });
 

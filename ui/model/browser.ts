@@ -260,9 +260,10 @@ export class Browser {
     if (is('waste')) {
       const top = this.input.analysis.hidden[0];
       if (!top) return this.set({ message: 'no wasted bytes: every layer byte is visible in the final image' });
-      this.set({ overlay: 'waste', overlayCursor: 0 });
-      return;
+      this.jumpTo(top.path, top.writtenBy);
+      return this.set({ message: `${top.path}: ${top.size} bytes written by layer ${top.writtenBy}, ${top.how} by layer ${top.hiddenBy} — W lists all` });
     }
+    if (is('wasteList')) return this.set({ overlay: 'waste', overlayCursor: 0 });
     if (is('findings')) return this.set({ overlay: 'findings', overlayCursor: 0 });
     if (s.focus === 'layers') {
       if (is('up')) return this.selectLayer(s.layer - 1);

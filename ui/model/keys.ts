@@ -13,7 +13,7 @@ export type Action =
   | 'quit' | 'help' | 'toggleFocus' | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown'
   | 'collapse' | 'collapseAll' | 'compareAll' | 'compareLayer'
   | 'hideAdded' | 'hideRemoved' | 'hideModified' | 'hideUnmodified'
-  | 'filter' | 'sortToggle' | 'sortSize' | 'attributes' | 'waste' | 'findings';
+  | 'filter' | 'sortToggle' | 'sortSize' | 'attributes' | 'waste' | 'wasteList' | 'findings';
 
 export type KeyBindings = Readonly<Record<Action, readonly string[]>>;
 
@@ -42,6 +42,7 @@ export const DEFAULT_KEYS: KeyBindings = {
   sortSize: ['s'],
   attributes: ['ctrl+b'],
   waste: ['w'],
+  wasteList: ['W'],
   findings: ['f'],
 };
 
@@ -67,14 +68,16 @@ export const ACTION_HELP: Readonly<Record<Action, string>> = {
   sortToggle: 'sort by name / size',
   sortSize: 'sort by size',
   attributes: 'show/hide mode, uid:gid',
-  waste: 'wasted files and why',
+  waste: 'jump to the largest wasted file and say why',
+  wasteList: 'every wasted file: who wrote it, who hid it',
   findings: 'rule findings',
 };
 
 function describe(k: KeyPress): string[] {
   const names: string[] = [];
   const base = k.name ?? (k.input === ' ' ? 'space' : k.input);
-  if (k.ctrl) names.push(`ctrl+${base}`);
+  // letters are matched as typed (w and W differ); ctrl+ chords are case-blind
+  if (k.ctrl) names.push(`ctrl+${base.toLowerCase()}`);
   else names.push(base);
   if (k.name === 'return') names.push('ctrl+m');
   return names;
@@ -114,7 +117,7 @@ export function keyBindingsFrom(raw: unknown): KeyBindings {
   for (const [action, v] of Object.entries(raw as Record<string, unknown>)) {
     if (!(action in DEFAULT_KEYS)) throw new Error(`keys.${action}: unknown action; known: ${Object.keys(DEFAULT_KEYS).join(', ')}`);
     const list = Array.isArray(v) ? v.map(String) : [String(v)];
-    out[action] = list.map((s) => s.trim().toLowerCase());
+    out[action] = list.map((s) => (s.trim().length === 1 ? s.trim() : s.trim().toLowerCase()));
   }
   return out as KeyBindings;
 }

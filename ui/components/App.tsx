@@ -1,0 +1,74 @@
+import React, { useEffect, useState } from 'react';
+import { Box, useApp, useInput, useStdout } from 'ink';
+import type { Browser } from '../model/browser.js';
+import { splitKeys } from '../model/keys.js';
+import { DetailsPane } from './DetailsPane.js';
+import { FileTreePane } from './FileTreePane.js';
+import { LayersPane } from './LayersPane.js';
+import { Overlay } from './Overlay.js';
+import { StatusBar } from './StatusBar.js';
+
+/** Rows taken by the file tree pane's border, title and header. */
+const TREE_CHROME = 4;
+
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout.columns || 100, rows: stdout.rows || 30 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+/** dive's layout: layers, layer details and image details on the left, the file tree on the right. */
+export function App({ browser }: { browser: Browser }) {
+  const { exit } = useApp();
+  const { columns, rows } = useTerminalSize();
+  const [, setVersion] = useState(browser.version);
+  const height = Math.max(12, rows - 2);
+  const leftWidth = Math.max(30, Math.floor(columns * 0.42));
+  const rightWidth = Math.max(30, columns - leftWidth);
+  browser.setTreeHeight(height - TREE_CHROME);
+
+  useInput((input, key) => {
+    let changed = false;
+    for (const k of splitKeys(input, key)) {
+      changed = browser.press(k) || changed;
+      if (browser.state.quit) break;
+    }
+    if (browser.state.quit) exit();
+    else if (changed) setVersion(browser.version);
+  });
+
+  const s = browser.state;
+  const { image, analysis, checks, baseLayers } = browser.input;
+  const layer = image.layers[s.layer]!;
+  const layersHeight = Math.min(image.layers.length + 3, Math.floor(height * 0.4));
+  if (s.overlay !== 'none') {
+    return (
+      <Box flexDirection="column">
+        <Overlay kind={s.overlay} items={browser.overlayItems()} cursor={s.overlayCursor} keys={browser.keys} width={columns} height={height} />
+        <StatusBar state={s} width={columns} />
+      </Box>
+    );
+  }
+  const against = s.compare === 'layer' ? s.layer - 1 : 0;
+  const title = `Layer ${s.layer} ${s.layer === 0 ? '(everything added)' : `vs layer ${against}`} · ${browser.treeView().totalRows} rows`;
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Box flexDirection="column" width={leftWidth}>
+          <LayersPane layers={image.layers} selected={s.layer} baseLayers={baseLayers} focused={s.focus === 'layers'} width={leftWidth} height={layersHeight} compare={s.compare} />
+          <DetailsPane image={image} layer={layer} analysis={analysis} checks={checks} width={leftWidth} height={height - layersHeight} />
+        </Box>
+        <FileTreePane rows={browser.visibleRows()} cursorIndex={s.cursor - s.top} focused={s.focus === 'tree'} showAttributes={s.showAttributes} width={rightWidth} height={height} title={title} />
+      </Box>
+      <StatusBar state={s} width={columns} />
+    </Box>
+  );
+}
