@@ -18,7 +18,8 @@ import { detectBaseLayers } from '../analysis/baseLayers.js';
 import { ruleChecks, ruleSettingsFrom } from '../ci/ruleChecks.js';
 import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
 import { checksText } from '../report/ciText.js';
-import { openArchiveFile, streamSource, type ArchiveSource } from '../source/openArchive.js';
+import { streamSource, type ArchiveSource } from '../source/openArchive.js';
+import { openImageRef, parseImageRef } from '../source/openImageRef.js';
 import { hostPlatform } from './hostPlatform.js';
 import { createProgress } from './progress.js';
 
@@ -38,14 +39,22 @@ export interface AnalyzeArgs {
   dockerfile?: string;
   base?: string;
   onlyUserLayers?: boolean;
+  source?: string;
+  pull?: boolean;
 }
 
-export async function openSource(ref: string): Promise<ArchiveSource> {
+export async function openSource(ref: string, args: AnalyzeArgs): Promise<ArchiveSource> {
   if (ref === '-') {
     if (process.stdin.isTTY) throw new InputError('stdin: is a terminal; pipe an archive in (docker save IMAGE | fathom -)');
     return streamSource('stdin', process.stdin);
   }
-  return openArchiveFile(ref);
+  return openImageRef(parseImageRef(ref, args.source), {
+    pull: args.pull === true,
+    env: process.env,
+    note: (line) => {
+      if (process.stderr.isTTY) process.stderr.write(`fathom: ${line}\n`);
+    },
+  });
 }
 
 /** Write a report file whole, replacing what was there (never a longer old tail). */
@@ -58,11 +67,13 @@ export async function writeReportFile(path: string, text: string): Promise<void>
 }
 
 async function load(ref: string, args: AnalyzeArgs, selectImage: boolean) {
-  const source = await openSource(ref);
+  const source = await openSource(ref, args);
+  const parsed = ref === '-' ? undefined : parseImageRef(ref, args.source);
+  const image = parsed?.kind === 'oci-dir' && parsed.tag && args.image === undefined ? parsed.tag : selectImage ? args.image : undefined;
   const progress = createProgress(process.stderr, source.size);
   try {
     return await loadImage(source.chunks, source.name, {
-      ...(selectImage && args.image !== undefined ? { image: String(args.image) } : {}),
+      ...(image !== undefined ? { image: String(image) } : {}),
       ...(args.platform ? { platform: args.platform } : {}),
       defaultPlatform: hostPlatform(),
       ...(progress.update ? { onProgress: progress.update } : {}),

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError, InputError } from '../model/errors.js';
 import { runAnalyze, type AnalyzeArgs } from './analyzeCommand.js';
+import { runBuild, type BuildArgs } from './buildCommand.js';
 import { runRulesCommand } from './rulesCommand.js';
 
 /** Exit codes: 0 pass, 1 a check failed, 2 unusable input, configuration or usage. */
@@ -13,49 +14,68 @@ function fail(message: string): never {
   process.exit(EXIT_INPUT);
 }
 
+/** The options of an analysis, shared by `fathom IMAGE` and `fathom build`. */
+function analyzeOptions<T>(y: Argv<T>) {
+  return y
+    .option('json', { type: 'string', describe: "write dive's JSON export (plus fathom's fields) to FILE" })
+    .option('platform', { type: 'string', describe: 'os/arch[/variant] to pick from a multi-platform index' })
+    .option('image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image archive' })
+    .option('source', { type: 'string', describe: 'docker|podman|docker-archive|oci-archive|oci-dir (default: a path if it exists, else docker)' })
+    .option('pull', { type: 'boolean', describe: 'pull the image through the engine when it is not present locally' })
+    .option('ci', { type: 'boolean', describe: 'run as a CI gate (also when CI=true)' })
+    .option('ci-config', { type: 'string', describe: 'the .dive-ci file to use (default: searched from the working directory up)' })
+    .option('lowestEfficiency', { type: 'string', describe: 'CI: fail below this efficiency (0..1)' })
+    .option('highestWastedBytes', { type: 'string', describe: 'CI: fail above this many wasted bytes (e.g. 20MB, 20MiB, disabled)' })
+    .option('highestUserWastedPercent', { type: 'string', describe: 'CI: fail above this wasted/user-bytes ratio (0..1)' })
+    .option('format', { type: 'string', describe: 'report format for --output: text|json|sarif|junit|markdown|gitlab' })
+    .option('output', { type: 'string', describe: 'write the --format report to FILE' })
+    .option('report', { type: 'string', array: true, describe: 'FORMAT=FILE, repeatable: several reports in one run' })
+    .option('dockerfile', { type: 'string', describe: 'the Dockerfile the image was built from (FROM lines for unpinned-base)' })
+    .option('base', { type: 'string', describe: 'the base image archive: its layers are marked as base, by diff_id' })
+    .option('only-user-layers', { type: 'boolean', describe: "report only findings from the user's own layers" });
+}
+
 async function main(argv: string[]): Promise<number> {
-  // React's development build diffs every prop for its profiler: minutes on a big image's model. The UI is
+  // React's development build diffs every prop for its profiler: seconds per key on a big image. The UI is
   // imported lazily, so this takes effect before React loads.
   process.env['NODE_ENV'] ??= 'production';
   let code = 0;
   await yargs(argv)
     .scriptName('fathom')
-    .usage('$0 IMAGE [options]\n\nReview a container image: layer waste (dive-compatible), CI gate, image rules.\nIMAGE is an archive from docker/podman save (or skopeo), or - for stdin.')
+    .usage(
+      '$0 IMAGE [options]\n\nReview a container image: layer waste (dive-compatible), CI gate, image rules.\n' +
+        'IMAGE: an archive from docker/podman save (or skopeo), - for stdin, an OCI layout directory (oci:DIR[:TAG]),\n' +
+        'or an engine reference (docker://NAME, podman://NAME, or NAME for the Docker engine).',
+    )
     .command<AnalyzeArgs>(
       '$0 [ref]',
-      'analyse an image archive',
-      (y) =>
-        y
-          .positional('ref', { type: 'string', describe: 'IMAGE: archive path, or - for stdin' })
-          .option('json', { type: 'string', describe: "write dive's JSON export (plus fathom's fields) to FILE" })
-          .option('platform', { type: 'string', describe: 'os/arch[/variant] to pick from a multi-platform index' })
-          .option('image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image archive' })
-          .option('ci', { type: 'boolean', describe: 'run as a CI gate (also when CI=true)' })
-          .option('ci-config', { type: 'string', describe: 'the .dive-ci file to use (default: searched from the working directory up)' })
-          .option('lowestEfficiency', { type: 'string', describe: 'CI: fail below this efficiency (0..1)' })
-          .option('highestWastedBytes', { type: 'string', describe: 'CI: fail above this many wasted bytes (e.g. 20MB, 20MiB, disabled)' })
-          .option('highestUserWastedPercent', { type: 'string', describe: 'CI: fail above this wasted/user-bytes ratio (0..1)' })
-          .option('format', { type: 'string', describe: 'report format for --output: text|json|sarif|junit|markdown|gitlab' })
-          .option('output', { type: 'string', describe: 'write the --format report to FILE' })
-          .option('report', { type: 'string', array: true, describe: 'FORMAT=FILE, repeatable: several reports in one run' })
-          .option('dockerfile', { type: 'string', describe: 'the Dockerfile the image was built from (FROM lines for unpinned-base)' })
-          .option('base', { type: 'string', describe: 'the base image archive: its layers are marked as base, by diff_id' })
-          .option('only-user-layers', { type: 'boolean', describe: "report only findings from the user's own layers" }),
+      'analyse an image',
+      (y) => analyzeOptions(y).positional('ref', { type: 'string', describe: 'IMAGE' }),
       async (args) => {
         // yargs turns a bare `-` into an empty string: `-` means stdin
         if (args.ref === '' && argv.includes('-')) args.ref = '-';
-        if (!args.ref) fail('no IMAGE given: pass an archive path, or - to read one from stdin (see --help)');
+        if (!args.ref) fail('no IMAGE given: pass an archive path, an image name, or - to read an archive from stdin (see --help)');
         code = await runAnalyze(args);
+      },
+    )
+    .command<BuildArgs>(
+      'build',
+      'build with docker or podman (the build arguments after --), then review the image',
+      (y) => analyzeOptions(y).option('engine', { type: 'string', describe: 'docker (default) or podman' }),
+      async (args) => {
+        const rest = (args as unknown as { '--'?: Array<string | number> })['--'] ?? [];
+        code = await runBuild({ ...args, buildArgs: rest.map(String) });
       },
     )
     .command<{ id?: string }>(
       'rules [id]',
-      'list the image rules, or print one rule\'s documentation',
+      "list the image rules, or print one rule's documentation",
       (y) => y.positional('id', { type: 'string' }),
       (args) => {
         code = runRulesCommand(args.id);
       },
     )
+    .parserConfiguration({ 'populate--': true })
     .strictOptions()
     .help()
     .version()

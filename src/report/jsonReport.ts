@@ -9,7 +9,8 @@ export function jsonReport(image: Image, a: Analysis) {
   return {
     layer: image.layers.map((l) => ({
       index: l.index,
-      id: l.archivePath.replace(/\/layer\.tar$/, ''),
+      // the same for every way the image arrives (dive used the v1 id, which docker and podman write differently)
+      id: l.diffId.replace(/^sha256:/, ''),
       digestId: l.diffId,
       sizeBytes: l.size,
       command: l.command,
@@ -35,12 +36,16 @@ export function jsonReport(image: Image, a: Analysis) {
       reclaimableBytes: a.reclaimableBytes,
       hiddenFiles: a.hidden.map((h) => ({ file: h.path, sizeBytes: h.size, writtenByLayer: h.writtenBy, hiddenByLayer: h.hiddenBy, how: h.how })),
       id: image.id,
+      platform: [image.config.os, image.config.architecture, image.config.variant].filter(Boolean).join('/'),
+    },
+    /** How the image arrived: differs between a file, an engine's API and `podman save` for the same image. */
+    source: {
+      ref: image.source,
       tags: image.tags,
       layout: image.layout,
       ...(image.manifestDigest ? { manifestDigest: image.manifestDigest } : {}),
-      platform: [image.config.os, image.config.architecture, image.config.variant].filter(Boolean).join('/'),
+      layerBlobs: image.layers.map((l) => l.archivePath),
       notes: image.notes,
     },
-    source: image.source,
   };
 }
