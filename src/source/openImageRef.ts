@@ -38,9 +38,13 @@ export function parseImageRef(ref: string, source?: string): ImageRef {
     if (!ref.startsWith(p)) continue;
     const rest = ref.slice(p.length);
     if (kind === 'oci-dir') {
-      // oci:DIR[:TAG] — the tag is after the last colon that is not part of the directory
-      const m = /^(.*?)(?::([^/:]+))?$/.exec(rest)!;
-      return existsSync(rest) ? { kind, target: rest } : { kind, target: m[1]!, ...(m[2] ? { tag: m[2] } : {}) };
+      // oci:DIR[:TAG] — a directory name may hold colons and a tag may too (name:tag): the directory is the
+      // first prefix before a colon that exists
+      if (existsSync(rest)) return { kind, target: rest };
+      for (let i = rest.indexOf(':'); i > 0; i = rest.indexOf(':', i + 1)) {
+        if (existsSync(rest.slice(0, i))) return { kind, target: rest.slice(0, i), tag: rest.slice(i + 1) };
+      }
+      return { kind, target: rest };
     }
     return { kind, target: rest };
   }
@@ -48,6 +52,8 @@ export function parseImageRef(ref: string, source?: string): ImageRef {
   if (existsSync(ref)) {
     return statSync(ref).isDirectory() && existsSync(join(ref, 'oci-layout')) ? { kind: 'oci-dir', target: ref } : { kind: 'file', target: ref };
   }
+  // a path that is not there is a missing file, not an image name (names never start with / or . or end in .tar)
+  if (/^(\/|\.\.?\/|~)|\.(tar|tar\.gz|tgz|tar\.zst)$/i.test(ref)) return { kind: 'file', target: ref };
   return { kind: 'docker', target: ref };
 }
 
