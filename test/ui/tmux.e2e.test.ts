@@ -43,3 +43,28 @@ test('tmux: the TUI opens, moves through layers, hides unmodified, w explains wa
     }
   }
 });
+
+test('tmux: with -, the archive comes from stdin and the keys from the terminal (/dev/tty)', async () => {
+  const s = `${session}-stdin`;
+  try {
+    tmux('new-session', '-d', '-s', s, '-x', '150', '-y', '40', `cat ${DIVE_FIXTURE} | ${process.execPath} ${CLI} -; echo "EXIT=$?"; sleep 60`);
+    const cap = () => tmux('capture-pane', '-p', '-t', s);
+    const end = Date.now() + 8000;
+    while (!/Layer 0 \(everything added\)/.test(cap()) && Date.now() < end) await sleep(100);
+    assert.match(cap(), /dive-test:latest/);
+    tmux('send-keys', '-t', s, 'j');
+    const end2 = Date.now() + 5000;
+    while (!/Layer 1 vs layer 0/.test(cap()) && Date.now() < end2) await sleep(100);
+    assert.match(cap(), /Layer 1 vs layer 0/);
+    tmux('send-keys', '-t', s, 'q');
+    const end3 = Date.now() + 5000;
+    while (!/EXIT=0/.test(cap()) && Date.now() < end3) await sleep(100);
+    assert.match(cap(), /EXIT=0/);
+  } finally {
+    try {
+      tmux('kill-session', '-t', s);
+    } catch {
+      // already gone
+    }
+  }
+});
