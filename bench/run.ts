@@ -10,11 +10,11 @@ import { ensureBenchArchive } from './generate.js';
 
 const given = process.argv[2];
 const archive = given ? { path: given, archiveBytes: statSync(given).size, entries: 0, contentBytes: 0 } : await ensureBenchArchive();
-const child = join(import.meta.dirname ?? '.', 'child.ts');
+const child = join(import.meta.dirname ?? '.', 'child.mjs');
 
 interface Run { mode: string; seconds: number; entries: number; maxRssBytes: number }
 function run(mode: string, path = archive.path): Run {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', child, mode, path], { maxBuffer: 1 << 20 });
+  const out = execFileSync(process.execPath, [child, mode, path], { maxBuffer: 1 << 20 });
   return JSON.parse(out.toString()) as Run;
 }
 
@@ -47,7 +47,7 @@ console.log(`peak RSS per entry above the streaming baseline: ${perEntry.toFixed
 console.log(`peak RSS per entry above an idle process: ${perEntryIdle.toFixed(0)} bytes`);
 
 const tui = JSON.parse(
-  execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname ?? '.', 'tuiChild.tsx'), archive.path], {
+  execFileSync(process.execPath, [join(import.meta.dirname ?? '.', 'tuiChild.mjs'), archive.path], {
     maxBuffer: 1 << 20,
     env: { ...process.env, NODE_ENV: 'production' },
   }).toString(),
