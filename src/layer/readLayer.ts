@@ -22,6 +22,7 @@ export interface LayerBlob {
 }
 
 const hasher = xxhash();
+const EMPTY = new Uint8Array(0);
 
 const KINDS: Partial<Record<Header['type'], FileKind>> = {
   file: 'file',
@@ -62,7 +63,7 @@ function paxNumber(header: Header, key: string, fallback: number): number {
  * Content is hashed as it streams (xxh64 per file, sha256 over the blob and over the tar), never kept.
  */
 export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string): Promise<LayerBlob> {
-  const { create64 } = await hasher;
+  const { create64, h64Raw } = await hasher;
   const rawHash = new ParallelSha256();
   // for an uncompressed blob the tar is the blob: one hash serves both digests
   let tarHash: ParallelSha256 | undefined;
@@ -135,14 +136,22 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string)
       entries.push(fileEntry(path, kind, mode, uid, gid, header.size, link, undefined, undefined));
       return drain();
     }
-    const h = create64();
+    // most files arrive in one chunk: hash those in one call and create a streaming hasher only for the rest
+    let first: Buffer | undefined;
+    let h: ReturnType<typeof create64> | undefined;
     const probe = new ContentProbeCollector(capturesText(path));
     stream.on('data', (chunk: Buffer) => {
-      h.update(chunk);
       probe.update(chunk);
+      if (h) h.update(chunk);
+      else if (first === undefined) first = chunk;
+      else {
+        h = create64().update(first).update(chunk);
+        first = undefined;
+      }
     });
     stream.on('end', () => {
-      const hash = h.digest().toString(16).padStart(16, '0');
+      const digest = h ? h.digest() : h64Raw(first ?? EMPTY);
+      const hash = digest.toString(16).padStart(16, '0');
       entries.push(fileEntry(path, kind, mode, uid, gid, header.size, undefined, hash, probe.finish()));
       next();
     });
