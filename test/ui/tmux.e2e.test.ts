@@ -23,7 +23,7 @@ async function waitFor(re: RegExp, ms = 8000): Promise<string> {
 
 test('tmux: the TUI opens, moves through layers, hides unmodified, w explains waste, q quits with exit 0', async () => {
   try {
-    tmux('new-session', '-d', '-s', session, '-x', '150', '-y', '40', `${process.execPath} ${CLI} ${DIVE_FIXTURE}; echo "EXIT=$?"; sleep 60`);
+    tmux('new-session', '-d', '-s', session, '-x', '150', '-y', '40', `env -u CI ${process.execPath} ${CLI} ${DIVE_FIXTURE}; echo "EXIT=$?"; sleep 60`);
     await waitFor(/Layer 0 \(everything added\)/);
     for (let i = 0; i < 9; i++) tmux('send-keys', '-t', session, 'j');
     await waitFor(/Layer 9 vs layer 8/);
@@ -47,7 +47,7 @@ test('tmux: the TUI opens, moves through layers, hides unmodified, w explains wa
 test('tmux: with -, the archive comes from stdin and the keys from the terminal (/dev/tty)', async () => {
   const s = `${session}-stdin`;
   try {
-    tmux('new-session', '-d', '-s', s, '-x', '150', '-y', '40', `cat ${DIVE_FIXTURE} | ${process.execPath} ${CLI} -; echo "EXIT=$?"; sleep 60`);
+    tmux('new-session', '-d', '-s', s, '-x', '150', '-y', '40', `cat ${DIVE_FIXTURE} | env -u CI ${process.execPath} ${CLI} -; echo "EXIT=$?"; sleep 60`);
     const cap = () => tmux('capture-pane', '-p', '-t', s);
     const end = Date.now() + 8000;
     while (!/Layer 0 \(everything added\)/.test(cap()) && Date.now() < end) await sleep(100);
