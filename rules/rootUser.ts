@@ -1,7 +1,7 @@
 import { parsePasswd, splitUser } from './passwd.js';
 import type { Rule } from './types.js';
 
-/** The container runs as root: User empty, root, 0, root:<any>, 0:<any>, or a name that maps to uid 0. */
+/** The container runs as root: User empty, root, 0, root:<group>, 0:<group>, or a name that maps to uid 0. */
 export const rootUser: Rule = {
   meta: {
     id: 'root-user',

@@ -14,11 +14,6 @@ export function sniffCompression(head: Uint8Array): Compression {
   return 'none';
 }
 
-/** A zstd skippable frame (0x184D2A50..5F): zstd:chunked puts its table of contents in one. */
-export function isZstdSkippable(head: Uint8Array): boolean {
-  return head.length >= 4 && (head[0]! & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18;
-}
-
 export function looksLikeTar(head: Uint8Array): boolean {
   if (head.length < 263) return false;
   const magic = Buffer.from(head.subarray(257, 262)).toString('latin1');
@@ -51,10 +46,9 @@ export async function* decompress(source: AsyncIterable<Buffer>, kind: Compressi
 
 async function* zstdChunks(source: AsyncIterable<Buffer>, what: string): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
-  let ended = false;
-  const decoder = new ZstdDecompress((data, final) => {
+  // fzstd skips skippable frames (zstd:chunked keeps its table of contents in one) and reads frame after frame
+  const decoder = new ZstdDecompress((data) => {
     pending.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-    if (final) ended = true;
   });
   const fail = (err: unknown): never => {
     throw new InputError(`${what}: corrupt zstd stream (${(err as Error).message})`);
@@ -77,5 +71,4 @@ async function* zstdChunks(source: AsyncIterable<Buffer>, what: string): AsyncGe
     fail(err);
   }
   yield* pending;
-  void ended;
 }

@@ -38,7 +38,7 @@ function layerLines(image: Image): string[] {
 }
 
 /** Where the reclaimable bytes are and who hid them: the "why is this waste" answer. */
-function hiddenLines(a: Analysis, image: Image, limit: number): string[] {
+function hiddenLines(a: Analysis, limit: number): string[] {
   if (a.hidden.length === 0) return [];
   const out = ['Hidden bytes (written by one layer, not visible in the final image):'];
   out.push(`${'Size'.padStart(9)}  ${'Written'.padStart(7)}  ${'Hidden'.padStart(6)}  How          Path`);
@@ -46,7 +46,6 @@ function hiddenLines(a: Analysis, image: Image, limit: number): string[] {
     out.push(`${prettyBytes(h.size).padStart(9)}  ${String(h.writtenBy).padStart(7)}  ${String(h.hiddenBy).padStart(6)}  ${h.how.padEnd(11)}  ${h.path}`);
   }
   if (a.hidden.length > limit) out.push(`  … ${a.hidden.length - limit} more (see --json)`);
-  void image;
   return out;
 }
 
@@ -67,7 +66,7 @@ export function textReport(image: Image, a: Analysis, limit = 50): string {
     '',
     ...inefficientFilesLines(a, limit),
   ];
-  const hidden = hiddenLines(a, image, Math.min(limit, 20));
+  const hidden = hiddenLines(a, Math.min(limit, 20));
   if (hidden.length > 0) lines.push('', ...hidden);
   return lines.join('\n') + '\n';
 }
