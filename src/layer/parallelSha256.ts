@@ -35,7 +35,16 @@ interface Pool {
   used: number;
   waiters: Array<() => void>;
   digests: Map<number, (hex: string) => void>;
-  active: number;
+  /** Promises waiting on the worker: only these keep the process alive (an abandoned hash must not). */
+  waiting: number;
+}
+
+function wait(p: Pool): void {
+  if (p.waiting++ === 0) p.worker.ref();
+}
+
+function done(p: Pool): void {
+  if (--p.waiting === 0) p.worker.unref();
 }
 
 let pool: Pool | undefined;
@@ -45,7 +54,7 @@ function getPool(): Pool {
   if (pool) return pool;
   const sab = new SharedArrayBuffer(RING_BYTES);
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ring: sab } });
-  const p: Pool = { worker, ring: new Uint8Array(sab), head: 0, used: 0, waiters: [], digests: new Map(), active: 0 };
+  const p: Pool = { worker, ring: new Uint8Array(sab), head: 0, used: 0, waiters: [], digests: new Map(), waiting: 0 };
   worker.on('message', (m: { type: string; len?: number; id?: number; hex?: string }) => {
     if (m.type === 'ack') {
       p.used -= m.len!;
@@ -67,11 +76,6 @@ export class ParallelSha256 {
   private readonly id = nextId++;
   private readonly pool = getPool();
 
-  constructor() {
-    // keep the process alive while any hash is open; an idle worker must not hold it
-    if (this.pool.active++ === 0) this.pool.worker.ref();
-  }
-
   /** Returns a promise only when the ring is full and the caller must wait for the worker. */
   update(chunk: Uint8Array): Promise<void> | undefined {
     let off = 0;
@@ -91,13 +95,20 @@ export class ParallelSha256 {
   }
 
   private waitThen(rest: Uint8Array): Promise<void> {
-    return new Promise<void>((resolve) => this.pool.waiters.push(resolve)).then(() => this.update(rest));
+    wait(this.pool);
+    return new Promise<void>((resolve) =>
+      this.pool.waiters.push(() => {
+        done(this.pool);
+        resolve();
+      }),
+    ).then(() => this.update(rest));
   }
 
   digest(): Promise<string> {
+    wait(this.pool);
     return new Promise<string>((resolve) => {
       this.pool.digests.set(this.id, (hex) => {
-        if (--this.pool.active === 0) this.pool.worker.unref();
+        done(this.pool);
         resolve('sha256:' + hex);
       });
       this.pool.worker.postMessage({ type: 'digest', id: this.id });

@@ -115,3 +115,31 @@ test('a layer blob used twice (identical empty layers) keeps separate entries pe
   assert.equal(image.layers[1]!.entries[0]!.layer, 1);
   assert.equal(image.layers[2]!.entries[0]!.layer, 2);
 });
+
+test('both zstd decoders (the zstd binary and fzstd) read the same layers, frames, skippable frames and errors', async () => {
+  const { zstdDecoder } = await import('../../src/layer/compression.js');
+  const { readLayerBlob } = await import('../../src/layer/readLayer.js');
+  const part1 = await makeTar([{ name: 'one.txt', content: 'first frame' }]);
+  const part2 = await makeTar([{ name: 'two.txt', content: Buffer.alloc(200000, 3) }]);
+  const skippable = Buffer.concat([Buffer.from([0x5f, 0x2a, 0x4d, 0x18]), Buffer.from([4, 0, 0, 0]), Buffer.alloc(4, 9)]);
+  const blob = Buffer.concat([zstdCompress(part1.subarray(0, part1.length - 1024)), skippable, zstdCompress(part2)]);
+  const bad = Buffer.from(blob);
+  for (let i = 10; i < 40; i++) bad[i] = 0xee;
+  const results = [];
+  try {
+    for (const preference of ['binary', 'js'] as const) {
+      zstdDecoder.preference = preference;
+      const layer = await readLayerBlob(chunksOf(blob, 4096), 'chunked');
+      results.push({ diffId: layer.diffId, entries: layer.entries.map((e) => [e.path, e.type === 'entry' ? e.hash : '']) });
+      // the binary checks the frame checksum; fzstd does not, and the garbage fails as a tar instead
+      await assert.rejects(readLayerBlob(chunksOf(bad, 4096), 'bad'), preference === 'binary' ? /bad: corrupt zstd stream/ : /bad: (corrupt zstd stream|not a valid tar)/, preference);
+      const real = await loadImage(chunksOf(readFileSync(join(IMAGES, 'corpus', 'oci-archive-zstd', 'links-tiny.tar'))), 'z', { defaultPlatform: 'linux/amd64' });
+      results.push({ diffId: real.layers.map((l) => l.diffId).join(), entries: [] });
+    }
+  } finally {
+    zstdDecoder.preference = 'auto';
+  }
+  assert.deepEqual(results[2], results[0]);
+  assert.deepEqual(results[3], results[1]);
+  assert.deepEqual(results[0]!.entries.map((e) => e[0]), ['/one.txt', '/two.txt']);
+});
