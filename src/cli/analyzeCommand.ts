@@ -1,27 +1,26 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { analyzeImage } from '../analysis/analyzeImage.js';
-import { loadImage } from '../loadImage.js';
-import { ConfigError, InputError } from '../model/errors.js';
-import { jsonReport } from '../report/jsonReport.js';
-import { textReport } from '../report/textReport.js';
-import { ciText } from '../report/ciText.js';
-import { parseFormat, renderReport, type Format } from '../report/formats.js';
-import type { ReportContext } from '../report/reportContext.js';
-import { summarize } from '../ci/check.js';
-import { loadGateConfig, type ThresholdOverrides } from '../ci/gateConfig.js';
-import { thresholdChecks } from '../ci/thresholdChecks.js';
-import { fathomVersion } from './version.js';
-import { keyboard, loadKeyBindings } from './terminal.js';
 import { RULES } from '../../rules/index.js';
 import { buildRuleContext } from '../../rules/context.js';
+import { analyzeImage } from '../analysis/analyzeImage.js';
 import { detectBaseLayers } from '../analysis/baseLayers.js';
+import { summarize } from '../ci/check.js';
+import { loadGateConfig, type ThresholdOverrides } from '../ci/gateConfig.js';
 import { ruleChecks, ruleSettingsFrom } from '../ci/ruleChecks.js';
+import { thresholdChecks } from '../ci/thresholdChecks.js';
 import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
-import { checksText } from '../report/ciText.js';
+import { loadImage } from '../loadImage.js';
+import { ConfigError, InputError } from '../model/errors.js';
+import { checksText, ciText } from '../report/ciText.js';
+import { parseFormat, renderReport, type Format } from '../report/formats.js';
+import { jsonReport } from '../report/jsonReport.js';
+import type { ReportContext } from '../report/reportContext.js';
+import { textReport } from '../report/textReport.js';
 import { streamSource, type ArchiveSource } from '../source/openArchive.js';
 import { openImageRef, parseImageRef } from '../source/openImageRef.js';
 import { hostPlatform } from './hostPlatform.js';
 import { createProgress } from './progress.js';
+import { keyboard, loadKeyBindings } from './terminal.js';
+import { fathomVersion } from './version.js';
 
 export interface AnalyzeArgs {
   ref?: string;
@@ -94,6 +93,7 @@ async function readDockerfile(path: string) {
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const ci = args.ci === true || isCiEnv(process.env['CI']);
   const reports = reportRequests(args);
+  const stdoutFormat = args.format !== undefined && args.output === undefined ? parseFormat(args.format) : undefined;
   // configuration problems are found before the (possibly long) load
   const config = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: thresholdOverrides(args) });
   const settings = ruleSettingsFrom(config.ruleSettings, config.ignore, RULES);
@@ -109,25 +109,26 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const ctx: ReportContext = { image, analysis, gate, version: fathomVersion(), base };
   if (args.json) await writeReportFile(args.json, JSON.stringify({ ...jsonReport(image, analysis), checks: gate.checks, base }, null, 2) + '\n');
 
-  if (!ci && reports.length === 0 && args.format === undefined) {
+  const plainReport = () => process.stdout.write(textReport(image, analysis) + checksText(ctx));
+  if (!ci && reports.length === 0 && stdoutFormat === undefined) {
     const tty = keyboard(args.ref === '-');
-    if (tty) {
-      const { runTui } = await import('../../ui/runTui.js');
-      await runTui({ image, analysis, checks: gate.checks, baseLayers: base.count }, await loadKeyBindings(process.cwd()), tty);
+    if (!tty) {
+      plainReport();
       return 0;
     }
-    process.stdout.write(textReport(image, analysis) + checksText(ctx));
+    const { runTui } = await import('../../ui/runTui.js');
+    await runTui({ image, analysis, checks: gate.checks, baseLayers: base.count }, await loadKeyBindings(process.cwd()), tty);
     return 0;
   }
   for (const r of reports) await writeReportFile(r.file, renderReport(r.format, ctx));
-  if (args.format !== undefined && args.output === undefined) {
-    process.stdout.write(renderReport(parseFormat(args.format), ctx));
+  if (stdoutFormat !== undefined) {
+    process.stdout.write(renderReport(stdoutFormat, ctx));
   } else if (ci) {
     if (config.file) process.stderr.write(`fathom: using CI config ${config.file}\n`);
     process.stderr.write(`fathom: base image layers: ${base.count} (${base.detail})\n`);
     process.stdout.write(ciText(ctx, { color: useColor(process.stdout, process.env) }));
   } else {
-    process.stdout.write(textReport(image, analysis) + checksText(ctx));
+    plainReport();
   }
   return ci && gate.status === 'FAIL' ? 1 : 0;
 }
