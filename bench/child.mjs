@@ -41,7 +41,7 @@ const t0 = process.hrtime.bigint();
 let entries = 0;
 if (mode === 'floor') entries = await floor();
 else if (mode === 'fathom') {
-  const image = await loadImage(open(), path, { defaultPlatform: 'linux/amd64' });
+  const image = await loadImage(open(), path, { defaultPlatform: 'linux/amd64', filePath: path });
   analyzeImage(image);
   entries = image.layers.reduce((s, l) => s + l.entries.length, 0);
 }

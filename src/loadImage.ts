@@ -5,11 +5,13 @@ import type { Image } from './model/types.js';
 
 export interface LoadOptions extends SelectOptions {
   readonly onProgress?: ArchiveProgress;
+  /** The archive's file, when `input` is that file read from its start (digests are then taken off this thread). */
+  readonly filePath?: string;
 }
 
 /** From an archive byte stream to the image model, in one streaming pass. */
 export async function loadImage(input: AsyncIterable<Buffer>, name: string, options: LoadOptions): Promise<Image> {
-  const contents = await readArchive(input, name, options.onProgress);
+  const contents = await readArchive(input, name, options.onProgress, options.filePath);
   const selected = selectImage(contents, name, options);
   return buildImage(contents, selected, name);
 }

@@ -73,6 +73,7 @@ export async function readArchive(
   input: AsyncIterable<Buffer>,
   name: string,
   onProgress?: ArchiveProgress,
+  filePath?: string,
 ): Promise<ArchiveContents> {
   const metadata = new Map<string, MetadataFile>();
   const layers = new Map<string, LayerBlob>();
@@ -122,7 +123,10 @@ export async function readArchive(
     const kind = sniffCompression(p.head);
     const tarLike = kind !== 'none' || looksLikeTar(p.head) || (p.head.length >= 512 && p.head.every((b) => b === 0));
     if (tarLike && header.size > 0) {
-      const blob = await readLayerBlob(replay(p.chunks, src, p.done), `${name}: ${path}`);
+      // in a plain (not gzip'd) archive file the blob's bytes sit at the entry's data offset
+      const offset = (header as { byteOffset?: number }).byteOffset;
+      const range = filePath && !compressed && offset !== undefined ? { path: filePath, offset, size: header.size } : undefined;
+      const blob = await readLayerBlob(replay(p.chunks, src, p.done), `${name}: ${path}`, range);
       layers.set(path, blob);
       digests.set(path, blob.digest);
     } else {

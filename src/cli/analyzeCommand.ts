@@ -75,6 +75,7 @@ async function load(ref: string, args: AnalyzeArgs, selectImage: boolean) {
       ...(image !== undefined ? { image: String(image) } : {}),
       ...(args.platform ? { platform: args.platform } : {}),
       defaultPlatform: hostPlatform(),
+      ...(source.path ? { filePath: source.path } : {}),
       ...(progress.update ? { onProgress: progress.update } : {}),
     });
   } finally {

@@ -9,6 +9,20 @@ import { Worker } from 'node:worker_threads';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const { createReadStream } = require('node:fs');
+const { createGunzip } = require('node:zlib');
+async function hashRange(m) {
+  const raw = createHash('sha256');
+  const tar = m.gunzip ? createHash('sha256') : undefined;
+  const gunzip = m.gunzip ? createGunzip({ chunkSize: 1 << 20 }) : undefined;
+  const unzipped = gunzip ? (async () => { for await (const c of gunzip) tar.update(c); })() : undefined;
+  for await (const c of createReadStream(m.path, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 1 << 20 })) {
+    raw.update(c);
+    if (gunzip && !gunzip.write(c)) await new Promise((r) => gunzip.once('drain', r));
+  }
+  if (gunzip) { gunzip.end(); await unzipped; }
+  return { raw: raw.digest('hex'), tar: tar ? tar.digest('hex') : undefined };
+}
 const ring = new Uint8Array(workerData.ring);
 const hashes = new Map();
 parentPort.on('message', (m) => {
@@ -17,6 +31,11 @@ parentPort.on('message', (m) => {
     if (!h) { h = createHash('sha256'); hashes.set(m.id, h); }
     h.update(ring.subarray(m.start, m.start + m.len));
     parentPort.postMessage({ type: 'ack', len: m.len });
+  } else if (m.type === 'range') {
+    hashRange(m).then(
+      (r) => parentPort.postMessage({ type: 'range', id: m.id, raw: r.raw, tar: r.tar }),
+      (e) => parentPort.postMessage({ type: 'range', id: m.id, error: String(e && e.message || e) }),
+    );
   } else if (m.type === 'digest') {
     const h = hashes.get(m.id) ?? createHash('sha256');
     hashes.delete(m.id);
@@ -35,6 +54,7 @@ interface Pool {
   used: number;
   waiters: Array<() => void>;
   digests: Map<number, (hex: string) => void>;
+  ranges: Map<number, (r: { raw?: string; tar?: string; error?: string }) => void>;
   /** Promises waiting on the worker: only these keep the process alive (an abandoned hash must not). */
   waiting: number;
 }
@@ -54,13 +74,17 @@ function getPool(): Pool {
   if (pool) return pool;
   const sab = new SharedArrayBuffer(RING_BYTES);
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ring: sab } });
-  const p: Pool = { worker, ring: new Uint8Array(sab), head: 0, used: 0, waiters: [], digests: new Map(), waiting: 0 };
-  worker.on('message', (m: { type: string; len?: number; id?: number; hex?: string }) => {
+  const p: Pool = { worker, ring: new Uint8Array(sab), head: 0, used: 0, waiters: [], digests: new Map(), ranges: new Map(), waiting: 0 };
+  worker.on('message', (m: { type: string; len?: number; id?: number; hex?: string; raw?: string; tar?: string; error?: string }) => {
     if (m.type === 'ack') {
       p.used -= m.len!;
       const w = p.waiters;
       p.waiters = [];
       for (const wake of w) wake();
+    } else if (m.type === 'range') {
+      const settle = p.ranges.get(m.id!);
+      p.ranges.delete(m.id!);
+      settle?.(m);
     } else if (m.type === 'digest') {
       const done = p.digests.get(m.id!);
       p.digests.delete(m.id!);
@@ -114,4 +138,22 @@ export class ParallelSha256 {
       this.pool.worker.postMessage({ type: 'digest', id: this.id });
     });
   }
+}
+
+/**
+ * sha256 of a byte range of a file, read by the worker itself — the main thread copies nothing. With `gunzip`, also
+ * the sha256 of the range decompressed. Used when the archive is a plain file: the layer blobs sit in it verbatim.
+ */
+export function hashFileRange(path: string, offset: number, size: number, gunzip: boolean): Promise<{ raw: string; tar: string | undefined }> {
+  const pool = getPool();
+  const id = nextId++;
+  wait(pool);
+  return new Promise((resolve, reject) => {
+    pool.ranges.set(id, (r) => {
+      done(pool);
+      if (r.error !== undefined || r.raw === undefined) reject(new Error(r.error ?? 'no digest'));
+      else resolve({ raw: 'sha256:' + r.raw, tar: r.tar === undefined ? undefined : 'sha256:' + r.tar });
+    });
+    pool.worker.postMessage({ type: 'range', id, path, offset, size, gunzip });
+  });
 }

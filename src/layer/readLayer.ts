@@ -6,7 +6,7 @@ import { decompress, looksLikeTar, sniffCompression } from './compression.js';
 import { capturesText, ContentProbeCollector } from './contentProbe.js';
 import { normalizeTarPath, parseWhiteout } from './tarPath.js';
 import { feedTar } from './feedTar.js';
-import { ParallelSha256 } from './parallelSha256.js';
+import { hashFileRange, ParallelSha256 } from './parallelSha256.js';
 
 /** What one layer blob holds, read in one streaming pass. */
 export interface LayerBlob {
@@ -62,9 +62,18 @@ function paxNumber(header: Header, key: string, fallback: number): number {
  * Read one layer blob (plain tar, gzip or zstd — sniffed by magic bytes) into its entries.
  * Content is hashed as it streams (xxh64 per file, sha256 over the blob and over the tar), never kept.
  */
-export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string): Promise<LayerBlob> {
+/** Where a blob sits verbatim in a plain archive file, so its digests can be taken by reading the file. */
+export interface FileRange {
+  readonly path: string;
+  readonly offset: number;
+  readonly size: number;
+}
+
+export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string, range?: FileRange): Promise<LayerBlob> {
   const { create64, h64Raw } = await hasher;
-  const rawHash = new ParallelSha256();
+  // from a file, the worker re-reads the blob itself (gunzipping it too): nothing is copied on this thread
+  const rawHash = range ? undefined : new ParallelSha256();
+  let fromFile: Promise<{ raw: string; tar: string | undefined }> | undefined;
   // for an uncompressed blob the tar is the blob: one hash serves both digests
   let tarHash: ParallelSha256 | undefined;
   let compressedSize = 0;
@@ -73,7 +82,7 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string)
 
   async function* raw(): AsyncGenerator<Buffer> {
     for await (const chunk of source) {
-      const wait = rawHash.update(chunk);
+      const wait = rawHash?.update(chunk);
       if (wait) await wait;
       compressedSize += chunk.length;
       yield chunk;
@@ -85,7 +94,8 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string)
     if (first.done) throw new InputError(`${what}: empty layer blob`);
     compression = sniffCompression(first.value);
     sniffed = true;
-    if (compression !== 'none') tarHash = new ParallelSha256();
+    if (range) fromFile = hashFileRange(range.path, range.offset, range.size, compression === 'gzip');
+    if (compression === 'zstd' || (compression === 'gzip' && !range)) tarHash = new ParallelSha256();
     async function* rest(): AsyncGenerator<Buffer> {
       yield first.value as Buffer;
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
@@ -157,10 +167,13 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string)
     });
   });
   if (!sniffed) throw new InputError(`${what}: empty layer blob`);
-  const digest = await rawHash.digest();
+  const file = await fromFile?.catch((err: Error) => {
+    throw new InputError(`${what}: cannot re-read the blob for its digest (${err.message})`);
+  });
+  const digest = file ? file.raw : await rawHash!.digest();
   return {
     digest,
-    diffId: tarHash ? await tarHash.digest() : digest,
+    diffId: tarHash ? await tarHash.digest() : (file?.tar ?? digest),
     compression,
     compressedSize,
     size,

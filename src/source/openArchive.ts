@@ -8,6 +8,8 @@ export interface ArchiveSource {
   /** Total bytes when known (files), for progress. */
   readonly size?: number;
   readonly chunks: AsyncIterable<Buffer>;
+  /** The file the chunks are read from, whole and from its start: blobs can then be re-read by offset. */
+  readonly path?: string;
 }
 
 function describeOpenError(path: string, err: NodeJS.ErrnoException): InputError {
@@ -41,7 +43,7 @@ export async function openArchiveFile(path: string): Promise<ArchiveSource> {
         stream.destroy();
       }
     }
-    return { name: path, size: st.size, chunks: chunks() };
+    return { name: path, size: st.size, chunks: chunks(), path };
   } catch (err) {
     await handle?.close().catch(() => {});
     throw describeOpenError(path, err as NodeJS.ErrnoException);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
@@ -142,4 +142,13 @@ test('both zstd decoders (the zstd binary and fzstd) read the same layers, frame
   assert.deepEqual(results[2], results[0]);
   assert.deepEqual(results[3], results[1]);
   assert.deepEqual(results[0]!.entries.map((e) => e[0]), ['/one.txt', '/two.txt']);
+});
+
+test('digests taken by re-reading the archive file equal those hashed from the stream (plain, gzip and zstd layers)', async () => {
+  for (const layout of ['docker-engine', 'oci-archive', 'oci-archive-zstd']) {
+    const path = join(IMAGES, 'corpus', layout, 'links-tiny.tar');
+    const fromFile = await loadImage(createReadStream(path) as AsyncIterable<Buffer>, path, { defaultPlatform: 'linux/amd64', filePath: path });
+    const fromStream = await loadImage(chunksOf(readFileSync(path)), path, { defaultPlatform: 'linux/amd64' });
+    assert.deepEqual(fromFile.layers.map((l) => [l.digest, l.diffId]), fromStream.layers.map((l) => [l.digest, l.diffId]), layout);
+  }
 });

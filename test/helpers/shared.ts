@@ -16,6 +16,7 @@ export function sharedAvailable(): boolean {
 export function loadFile(path: string, opts: { image?: string; platform?: string } = {}): Promise<Image> {
   return loadImage(createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, path, {
     defaultPlatform: 'linux/amd64',
+    filePath: path,
     ...opts,
   });
 }
