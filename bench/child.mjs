@@ -43,7 +43,7 @@ if (mode === 'floor') entries = await floor();
 else if (mode === 'fathom') {
   const image = await loadImage(open(), path, { defaultPlatform: 'linux/amd64', filePath: path });
   analyzeImage(image);
-  entries = image.layers.reduce((s, l) => s + l.entries.length, 0);
+  entries = image.layers.reduce((s, l) => s + l.files.count, 0);
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 // VmHWM is this process image's own peak: ru_maxrss would carry the parent's peak across fork+exec

@@ -1,6 +1,6 @@
 import type { Image } from '../model/types.js';
 import { computeEfficiency, type InefficientPath } from './efficiency.js';
-import { computeReclaimable, type HiddenBytes } from './reclaimable.js';
+import { computeReclaimable, type HiddenFiles } from './reclaimable.js';
 
 /** The figures dive reports, plus fathom's reclaimable bytes and the "why" behind each wasted byte. */
 export interface Analysis {
@@ -13,7 +13,8 @@ export interface Analysis {
   readonly userWastedPercent: number;
   readonly reclaimableBytes: number;
   readonly inefficient: readonly InefficientPath[];
-  readonly hidden: readonly HiddenBytes[];
+  /** Every hidden entry with a size, largest first. */
+  readonly hidden: HiddenFiles;
 }
 
 export function analyzeImage(image: Image): Analysis {

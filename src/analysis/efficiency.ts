@@ -1,5 +1,5 @@
-import type { Image, LayerEntry } from '../model/types.js';
-import { parentOf } from '../layer/tarPath.js';
+import { DUPLICATE, OPAQUE, WHITEOUT } from '../model/layerEntries.js';
+import type { FileEntry, Image } from '../model/types.js';
 
 /** One appearance of a path in a layer, as dive counts it. */
 export interface Appearance {
@@ -23,32 +23,6 @@ export interface Efficiency {
   readonly wastedBytes: number;
   /** Sorted by cumulative size, largest first, then by path. */
   readonly inefficient: readonly InefficientPath[];
-}
-
-/**
- * Paths that have a child in the layer's own tree. dive counts only the leaves of each layer's tree:
- * a directory with entries below it in the same layer is not an appearance. A whiteout `.wh.X` is a child of X's parent.
- */
-function nonLeafPaths(entries: readonly LayerEntry[]): Set<string> {
-  const out = new Set<string>();
-  for (const e of entries) {
-    if (e.type === 'opaque') continue;
-    if (e.type === 'entry' && e.hiddenHow === 'duplicate' && e.hiddenBy === e.layer) continue;
-    if (e.type === 'whiteout' && e.missing) continue;
-    for (let p = parentOf(e.path); !out.has(p); p = parentOf(p)) {
-      out.add(p);
-      if (p === '/') break;
-    }
-  }
-  return out;
-}
-
-function appearanceOf(e: LayerEntry, nonLeaf: readonly Set<string>[]): Appearance | undefined {
-  if (e.type === 'opaque') return undefined;
-  if (e.type === 'whiteout') return e.missing ? undefined : { layer: e.layer, size: e.deletedSize, kind: 'deleted' };
-  if (e.hiddenHow === 'duplicate' && e.hiddenBy === e.layer) return undefined;
-  if (nonLeaf[e.layer]!.has(e.path)) return undefined;
-  return { layer: e.layer, size: e.size, kind: 'added' };
 }
 
 /** Order paths component by component (`/a/b` before `/a-b`), as a walk of a tree in name order visits them. */
@@ -78,31 +52,62 @@ function diveOrder(a: InefficientPath, b: InefficientPath): number {
   );
 }
 
-/** dive's efficiency and waste, exactly as DESIGN.md defines them (see the "Metrics" section there). */
+/**
+ * dive's efficiency and waste, exactly as DESIGN.md defines them (see the "Metrics" section there), over the entry
+ * columns. dive counts only the leaves of each layer's own tree: a directory with entries below it in the same layer
+ * is not an appearance (a whiteout `.wh.X` is a child of X's parent, and always an appearance itself).
+ */
 export function computeEfficiency(image: Image): Efficiency {
-  const nonLeaf = image.layers.map((l) => nonLeafPaths(l.entries));
+  const files = image.files;
+  const paths = files.paths;
+  const n = paths.size;
+  /** k+1 when the path has a child in layer k's tree */
+  const nonLeaf = new Int32Array(n);
+  const cum = new Float64Array(n);
+  const min = new Float64Array(n).fill(Infinity);
+  const count = new Int32Array(n);
+  const appears = new Uint8Array(files.count);
+  files.layers.forEach((t, k) => {
+    const stamp = k + 1;
+    const counted = (i: number): boolean => {
+      const kind = t.kind.get(i);
+      if (kind === OPAQUE) return false;
+      if (kind === WHITEOUT) return !t.isMissing(i);
+      return !(t.how(i) === DUPLICATE && t.hiddenBy.get(i) === k);
+    };
+    for (let i = 0; i < t.count; i++) {
+      if (!counted(i)) continue;
+      for (let p = paths.parent(t.path.get(i)); p >= 0 && nonLeaf[p] !== stamp; p = paths.parent(p)) nonLeaf[p] = stamp;
+    }
+    const start = files.starts[k]!;
+    for (let i = 0; i < t.count; i++) {
+      if (!counted(i)) continue;
+      const p = t.path.get(i);
+      if (t.kind.get(i) !== WHITEOUT && nonLeaf[p] === stamp) continue;
+      const size = t.size.get(i);
+      appears[start + i] = 1;
+      cum[p] += size;
+      if (size < min[p]!) min[p] = size;
+      count[p]++;
+    }
+  });
   let minSum = 0;
   let cumSum = 0;
   let wastedBytes = 0;
   const inefficient: InefficientPath[] = [];
-  for (const [path, events] of image.paths) {
-    let cum = 0;
-    let min = Infinity;
+  for (let p = 0; p < n; p++) {
+    if (count[p] === 0) continue;
+    minSum += min[p]!;
+    cumSum += cum[p]!;
+    if (count[p]! < 2) continue;
+    wastedBytes += cum[p]!;
     const appearances: Appearance[] = [];
-    for (const e of events) {
-      const a = appearanceOf(e, nonLeaf);
-      if (!a) continue;
-      appearances.push(a);
-      cum += a.size;
-      if (a.size < min) min = a.size;
+    for (let id = files.first(p); id >= 0; id = files.next(id)) {
+      if (!appears[id]) continue;
+      const e = files.entry(id);
+      appearances.push(e.type === 'whiteout' ? { layer: e.layer, size: e.deletedSize, kind: 'deleted' } : { layer: e.layer, size: (e as FileEntry).size, kind: 'added' });
     }
-    if (appearances.length === 0) continue;
-    minSum += min;
-    cumSum += cum;
-    if (appearances.length >= 2) {
-      wastedBytes += cum;
-      inefficient.push({ path, count: appearances.length, cumulativeSize: cum, appearances });
-    }
+    inefficient.push({ path: paths.path(p), count: count[p]!, cumulativeSize: cum[p]!, appearances });
   }
   inefficient.sort(diveOrder);
   return { score: cumSum === 0 ? 1 : minSum / cumSum, wastedBytes, inefficient };

@@ -1,3 +1,4 @@
+import type { ImageFiles } from '../model/imageFiles.js';
 import type { FileEntry, Image } from '../model/types.js';
 import { joinPath, parentOf } from '../layer/tarPath.js';
 
@@ -13,27 +14,24 @@ export type Resolution =
  * inside the image (never on the host), hard links resolved to the entry they share content with.
  */
 export class MergedTree {
-  private readonly visible = new Map<string, FileEntry>();
+  private readonly files: ImageFiles;
 
   constructor(image: Image) {
-    for (const [path, events] of image.paths) {
-      for (const e of events) if (e.type === 'entry' && e.hiddenBy < 0) this.visible.set(path, e);
-    }
+    this.files = image.files;
   }
 
   get(path: string): FileEntry | undefined {
-    return this.visible.get(path);
+    return this.files.visible(this.files.paths.lookup(path));
   }
 
+  /** Every visible entry, made as it is reached (nothing is kept). */
   *entries(): IterableIterator<FileEntry> {
-    yield* this.visible.values();
+    for (const p of this.files.visiblePathIds()) yield this.files.visible(p)!;
   }
 
   /** Implied directories exist too (a layer may add /a/b without an entry for /a). */
   private isDir(path: string): boolean {
-    if (path === '/') return true;
-    const e = this.visible.get(path);
-    return e ? e.kind === 'dir' : false;
+    return path === '/' || this.files.isVisibleDir(this.files.paths.lookup(path));
   }
 
   /**
@@ -53,7 +51,7 @@ export class MergedTree {
         continue;
       }
       const next = joinPath(cur, part);
-      const e = this.visible.get(next);
+      const e = this.get(next);
       if (!e) {
         // an implied directory: some visible entry lives below it
         if (pending.length > 0 && this.hasChildren(next)) {
@@ -74,7 +72,7 @@ export class MergedTree {
       if (!last && e.kind !== 'dir') return { ok: false, reason: 'not-a-directory', at: next, hops };
       cur = next;
     }
-    let entry = this.visible.get(cur);
+    let entry = this.get(cur);
     if (!entry) {
       if (cur === '/' || this.hasChildren(cur)) {
         entry = { type: 'entry', path: cur, kind: 'dir', mode: 0o755, uid: 0, gid: 0, size: 0, link: undefined, hash: undefined, probe: undefined, layer: 0, hiddenBy: -1, hiddenHow: undefined };
@@ -83,25 +81,26 @@ export class MergedTree {
       }
     }
     if (entry.kind === 'hardlink' && entry.link) {
-      const target = this.visible.get(entry.link);
+      const target = this.get(entry.link);
       if (target) return { ok: true, path: cur, entry: { ...target, path: cur, mode: entry.mode, uid: entry.uid, gid: entry.gid }, hops };
     }
     return { ok: true, path: cur, entry, hops };
   }
 
-  private childIndex: Set<string> | undefined;
+  /** path id → 1 when some visible entry lives below it; made on first use */
+  private below: Uint8Array | undefined;
 
   private hasChildren(dir: string): boolean {
-    if (!this.childIndex) {
-      this.childIndex = new Set();
-      for (const p of this.visible.keys()) {
-        for (let d = parentOf(p); !this.childIndex.has(d); d = parentOf(d)) {
-          this.childIndex.add(d);
-          if (d === '/') break;
-        }
+    const paths = this.files.paths;
+    if (!this.below) {
+      const below = new Uint8Array(paths.size);
+      for (const p of this.files.visiblePathIds()) {
+        for (let d = paths.parent(p); d >= 0 && below[d] === 0; d = paths.parent(d)) below[d] = 1;
       }
+      this.below = below;
     }
-    return this.childIndex.has(dir) || this.isDir(dir);
+    const id = paths.lookup(dir);
+    return (id >= 0 && this.below[id] === 1) || this.isDir(dir);
   }
 
   /** The text of a small file the layer reader captured (/etc/passwd…), after symlinks. */

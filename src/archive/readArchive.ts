@@ -4,6 +4,7 @@ import { InputError } from '../model/errors.js';
 import { decompress, looksLikeTar, sniffCompression } from '../layer/compression.js';
 import { feedTar, type TarEntryStream } from '../layer/feedTar.js';
 import { readLayerBlob, type LayerBlob } from '../layer/readLayer.js';
+import { PathTable } from '../model/pathTable.js';
 
 /** JSON-ish files up to this size are kept as text (manifests, configs, indexes); they are tiny in practice. */
 const MAX_METADATA_BYTES = 64 << 20;
@@ -17,6 +18,8 @@ export interface MetadataFile {
 export interface ArchiveContents {
   readonly metadata: Map<string, MetadataFile>;
   readonly layers: Map<string, LayerBlob>;
+  /** Every path any layer blob names, interned once for all of them. */
+  readonly paths: PathTable;
   /** sha256 of every regular entry as stored, to check names and descriptors. */
   readonly digests: Map<string, string>;
   /** Symlink and hard-link entries of the outer tar (podman's `<id>/layer.tar -> ../<diffid>.tar`). */
@@ -79,6 +82,7 @@ export async function readArchive(
   const layers = new Map<string, LayerBlob>();
   const digests = new Map<string, string>();
   const links = new Map<string, string>();
+  const paths = new PathTable();
   let bytes = 0;
   let current = '';
   let entries = 0;
@@ -126,7 +130,7 @@ export async function readArchive(
       // in a plain (not gzip'd) archive file the blob's bytes sit at the entry's data offset
       const offset = (header as { byteOffset?: number }).byteOffset;
       const range = filePath && !compressed && offset !== undefined ? { path: filePath, offset, size: header.size } : undefined;
-      const blob = await readLayerBlob(replay(p.chunks, src, p.done), `${name}: ${path}`, range);
+      const blob = await readLayerBlob(replay(p.chunks, src, p.done), `${name}: ${path}`, range, paths);
       layers.set(path, blob);
       digests.set(path, blob.digest);
     } else {
@@ -144,5 +148,5 @@ export async function readArchive(
     next();
   });
   if (entries === 0) throw new InputError(`${name}: the archive holds no entries`);
-  return { metadata, layers, digests, links, compressed };
+  return { metadata, layers, paths, digests, links, compressed };
 }

@@ -10,18 +10,10 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { createReadStream } = require('node:fs');
-const { createGunzip } = require('node:zlib');
 async function hashRange(m) {
   const raw = createHash('sha256');
-  const tar = m.gunzip ? createHash('sha256') : undefined;
-  const gunzip = m.gunzip ? createGunzip({ chunkSize: 1 << 20 }) : undefined;
-  const unzipped = gunzip ? (async () => { for await (const c of gunzip) tar.update(c); })() : undefined;
-  for await (const c of createReadStream(m.path, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 1 << 20 })) {
-    raw.update(c);
-    if (gunzip && !gunzip.write(c)) await new Promise((r) => gunzip.once('drain', r));
-  }
-  if (gunzip) { gunzip.end(); await unzipped; }
-  return { raw: raw.digest('hex'), tar: tar ? tar.digest('hex') : undefined };
+  for await (const c of createReadStream(m.path, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 1 << 20 })) raw.update(c);
+  return raw.digest('hex');
 }
 const ring = new Uint8Array(workerData.ring);
 const hashes = new Map();
@@ -33,7 +25,7 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ type: 'ack', len: m.len });
   } else if (m.type === 'range') {
     hashRange(m).then(
-      (r) => parentPort.postMessage({ type: 'range', id: m.id, raw: r.raw, tar: r.tar }),
+      (hex) => parentPort.postMessage({ type: 'range', id: m.id, raw: hex }),
       (e) => parentPort.postMessage({ type: 'range', id: m.id, error: String(e && e.message || e) }),
     );
   } else if (m.type === 'digest') {
@@ -54,7 +46,7 @@ interface Pool {
   used: number;
   waiters: Array<() => void>;
   digests: Map<number, (hex: string) => void>;
-  ranges: Map<number, (r: { raw?: string; tar?: string; error?: string }) => void>;
+  ranges: Map<number, (r: { raw?: string; error?: string }) => void>;
   /** Promises waiting on the worker: only these keep the process alive (an abandoned hash must not). */
   waiting: number;
 }
@@ -75,7 +67,7 @@ function getPool(): Pool {
   const sab = new SharedArrayBuffer(RING_BYTES);
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ring: sab } });
   const p: Pool = { worker, ring: new Uint8Array(sab), head: 0, used: 0, waiters: [], digests: new Map(), ranges: new Map(), waiting: 0 };
-  worker.on('message', (m: { type: string; len?: number; id?: number; hex?: string; raw?: string; tar?: string; error?: string }) => {
+  worker.on('message', (m: { type: string; len?: number; id?: number; hex?: string; raw?: string; error?: string }) => {
     if (m.type === 'ack') {
       p.used -= m.len!;
       const w = p.waiters;
@@ -141,10 +133,10 @@ export class ParallelSha256 {
 }
 
 /**
- * sha256 of a byte range of a file, read by the worker itself — the main thread copies nothing. With `gunzip`, also
- * the sha256 of the range decompressed. Used when the archive is a plain file: the layer blobs sit in it verbatim.
+ * sha256 of a byte range of a file, read by the worker itself — the main thread copies nothing. Used when the archive
+ * is a plain file: the layer blobs sit in it verbatim.
  */
-export function hashFileRange(path: string, offset: number, size: number, gunzip: boolean): Promise<{ raw: string; tar: string | undefined }> {
+export function hashFileRange(path: string, offset: number, size: number): Promise<string> {
   const pool = getPool();
   const id = nextId++;
   wait(pool);
@@ -152,8 +144,8 @@ export function hashFileRange(path: string, offset: number, size: number, gunzip
     pool.ranges.set(id, (r) => {
       done(pool);
       if (r.error !== undefined || r.raw === undefined) reject(new Error(r.error ?? 'no digest'));
-      else resolve({ raw: 'sha256:' + r.raw, tar: r.tar === undefined ? undefined : 'sha256:' + r.tar });
+      else resolve('sha256:' + r.raw);
     });
-    pool.worker.postMessage({ type: 'range', id, path, offset, size, gunzip });
+    pool.worker.postMessage({ type: 'range', id, path, offset, size });
   });
 }

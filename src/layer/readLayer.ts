@@ -1,7 +1,9 @@
 import type { Header } from 'tar-stream';
 import xxhash from 'xxhash-wasm';
-import type { Compression, ContentProbe, FileEntry, FileKind, LayerEntry } from '../model/types.js';
+import type { Compression } from '../model/types.js';
 import { InputError } from '../model/errors.js';
+import { DIR, FILE, HARDLINK, LayerEntries, SYMLINK } from '../model/layerEntries.js';
+import { PathTable } from '../model/pathTable.js';
 import { decompress, looksLikeTar, sniffCompression } from './compression.js';
 import { capturesText, ContentProbeCollector } from './contentProbe.js';
 import { normalizeTarPath, parseWhiteout } from './tarPath.js';
@@ -18,37 +20,23 @@ export interface LayerBlob {
   readonly compressedSize: number;
   /** Σ of every tar header's size, as dive counts a layer. */
   readonly size: number;
-  readonly entries: LayerEntry[];
+  readonly files: LayerEntries;
 }
 
 const hasher = xxhash();
 const EMPTY = new Uint8Array(0);
 
-const KINDS: Partial<Record<Header['type'], FileKind>> = {
-  file: 'file',
-  'contiguous-file': 'file',
-  directory: 'dir',
-  symlink: 'symlink',
-  link: 'hardlink',
-  'character-device': 'char',
-  'block-device': 'block',
-  fifo: 'fifo',
+/** tar entry types → the model's kind codes (others, such as GNU sparse or volume headers, are skipped) */
+const KINDS: Partial<Record<Header['type'], number>> = {
+  file: FILE,
+  'contiguous-file': FILE,
+  directory: DIR,
+  symlink: SYMLINK,
+  link: HARDLINK,
+  'character-device': 4,
+  'block-device': 5,
+  fifo: 6,
 };
-
-/** Every entry gets the same shape, so V8 keeps them compact (memory per entry is a budget: issue #2). */
-function fileEntry(
-  path: string,
-  kind: FileKind,
-  mode: number,
-  uid: number,
-  gid: number,
-  size: number,
-  link: string | undefined,
-  hash: string | undefined,
-  probe: ContentProbe | undefined,
-): FileEntry {
-  return { type: 'entry', path, kind, mode, uid, gid, size, link, hash, probe, layer: -1, hiddenBy: -1, hiddenHow: undefined };
-}
 
 function paxNumber(header: Header, key: string, fallback: number): number {
   const pax = header.pax as Record<string, string> | null | undefined;
@@ -69,11 +57,16 @@ export interface FileRange {
   readonly size: number;
 }
 
-export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string, range?: FileRange): Promise<LayerBlob> {
+export async function readLayerBlob(
+  source: AsyncIterable<Buffer>,
+  what: string,
+  range?: FileRange,
+  paths: PathTable = new PathTable(),
+): Promise<LayerBlob> {
   const { create64, h64Raw } = await hasher;
-  // from a file, the worker re-reads the blob itself (gunzipping it too): nothing is copied on this thread
+  // from a file, the worker re-reads the blob itself for its digest: the compressed bytes are never copied here
   const rawHash = range ? undefined : new ParallelSha256();
-  let fromFile: Promise<{ raw: string; tar: string | undefined }> | undefined;
+  let fromFile: Promise<string> | undefined;
   // for an uncompressed blob the tar is the blob: one hash serves both digests
   let tarHash: ParallelSha256 | undefined;
   let compressedSize = 0;
@@ -94,8 +87,9 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string,
     if (first.done) throw new InputError(`${what}: empty layer blob`);
     compression = sniffCompression(first.value);
     sniffed = true;
-    if (range) fromFile = hashFileRange(range.path, range.offset, range.size, compression === 'gzip');
-    if (compression === 'zstd' || (compression === 'gzip' && !range)) tarHash = new ParallelSha256();
+    if (range) fromFile = hashFileRange(range.path, range.offset, range.size);
+    // the decompressed bytes reach the worker through the ring: one copy here is far cheaper than a second gunzip there
+    if (compression !== 'none') tarHash = new ParallelSha256();
     async function* rest(): AsyncGenerator<Buffer> {
       yield first.value as Buffer;
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
@@ -117,7 +111,7 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string,
     }
   }
 
-  const entries: LayerEntry[] = [];
+  const files = new LayerEntries(paths);
   let size = 0;
   await feedTar(uncompressed(), what, (header, stream, next) => {
     size += header.size;
@@ -129,21 +123,18 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string,
     if (path === '/') return drain();
     const wh = parseWhiteout(path);
     if (wh) {
-      if (wh.kind === 'whiteout') {
-        entries.push({ type: 'whiteout', path: wh.target, synthetic: false, layer: -1, deletedSize: 0, missing: false });
-      } else if (wh.kind === 'opaque') {
-        entries.push({ type: 'opaque', path: wh.dir, layer: -1 });
-      }
+      if (wh.kind === 'whiteout') files.addWhiteout(wh.target);
+      else if (wh.kind === 'opaque') files.addOpaque(wh.dir);
       return drain();
     }
     const kind = KINDS[header.type];
-    if (!kind) return drain();
+    if (kind === undefined) return drain();
     const mode = header.mode & 0o7777;
     const uid = paxNumber(header, 'uid', header.uid);
     const gid = paxNumber(header, 'gid', header.gid);
-    if (kind !== 'file') {
-      const link = kind === 'symlink' ? header.linkname ?? '' : kind === 'hardlink' ? normalizeTarPath(header.linkname ?? '') : undefined;
-      entries.push(fileEntry(path, kind, mode, uid, gid, header.size, link, undefined, undefined));
+    if (kind !== FILE) {
+      const link = kind === SYMLINK ? header.linkname ?? '' : kind === HARDLINK ? normalizeTarPath(header.linkname ?? '') : undefined;
+      files.addFile(path, kind, mode, uid, gid, header.size, link, undefined, undefined);
       return drain();
     }
     // most files arrive in one chunk: hash those in one call and create a streaming hasher only for the rest
@@ -160,23 +151,22 @@ export async function readLayerBlob(source: AsyncIterable<Buffer>, what: string,
       }
     });
     stream.on('end', () => {
-      const digest = h ? h.digest() : h64Raw(first ?? EMPTY);
-      const hash = digest.toString(16).padStart(16, '0');
-      entries.push(fileEntry(path, kind, mode, uid, gid, header.size, undefined, hash, probe.finish()));
+      const hash = h ? h.digest() : h64Raw(first ?? EMPTY);
+      files.addFile(path, kind, mode, uid, gid, header.size, undefined, hash, probe.finish());
       next();
     });
   });
   if (!sniffed) throw new InputError(`${what}: empty layer blob`);
-  const file = await fromFile?.catch((err: Error) => {
+  const fileDigest = await fromFile?.catch((err: Error) => {
     throw new InputError(`${what}: cannot re-read the blob for its digest (${err.message})`);
   });
-  const digest = file ? file.raw : await rawHash!.digest();
+  const digest = fileDigest ?? (await rawHash!.digest());
   return {
     digest,
-    diffId: tarHash ? await tarHash.digest() : (file?.tar ?? digest),
+    diffId: tarHash ? await tarHash.digest() : digest,
     compression,
     compressedSize,
     size,
-    entries,
+    files,
   };
 }

@@ -1,9 +1,11 @@
 import { InputError } from './errors.js';
-import type { Compression, FileEntry, HistoryItem, Image, Layer, LayerEntry } from './types.js';
+import type { Compression, HistoryItem, Image, Layer } from './types.js';
+import type { LayerEntries } from './layerEntries.js';
 import type { ArchiveContents } from '../archive/readArchive.js';
 import { runtimeConfig } from '../archive/ociTypes.js';
 import type { SelectedImage } from '../archive/selectImage.js';
 import { stackLayers } from './stackLayers.js';
+import { FILE } from './layerEntries.js';
 
 const LAYER_MEDIA_TYPES = new Set([
   'application/vnd.docker.image.rootfs.diff.tar',
@@ -44,10 +46,6 @@ function verifyBlobNames(contents: ArchiveContents, archive: string): void {
   }
 }
 
-function cloneEntries(entries: readonly LayerEntry[]): LayerEntry[] {
-  return entries.map((e) => ({ ...e }));
-}
-
 /** Strip dive-style prefixes so a history command reads as the Dockerfile line it came from. */
 export function displayCommand(createdBy: string): string {
   return createdBy
@@ -65,7 +63,7 @@ export function buildImage(contents: ArchiveContents, sel: SelectedImage, source
   }
   const layerHistory = cfg.history.filter((h) => !h.emptyLayer);
   const used = new Set<string>();
-  const entryLists: LayerEntry[][] = [];
+  const tables: LayerEntries[] = [];
   const partial = sel.layers.map((ref, index) => {
     const blob = contents.layers.get(ref.archivePath);
     const name = `layer ${index} (${ref.descriptor?.digest ?? ref.archivePath})`;
@@ -84,16 +82,17 @@ export function buildImage(contents: ArchiveContents, sel: SelectedImage, source
     if (blob.diffId !== cfg.diffIds[index]) {
       throw new InputError(`${source}: ${name} uncompressed digest ${blob.diffId} does not match the config's diff_id ${cfg.diffIds[index]}`);
     }
-    // a blob used by two layers (identical empty layers) gets its own entry objects for each use
-    let entries = used.has(ref.archivePath) ? cloneEntries(blob.entries) : [...blob.entries];
+    // a blob used by two layers (identical empty layers) gets its own stacking state for each use
+    let files = used.has(ref.archivePath) ? blob.files.clone() : blob.files;
     used.add(ref.archivePath);
     let size = blob.size;
     if (d?.annotations[ESTARGZ_TOC]) {
-      const meta = entries.filter((e) => e.type === 'entry' && ESTARGZ_META.has(e.path)) as FileEntry[];
-      size -= meta.reduce((s, e) => s + e.size, 0);
-      entries = entries.filter((e) => !meta.includes(e as FileEntry));
+      const f = files;
+      const isMeta = (i: number) => f.kind.get(i) === FILE && ESTARGZ_META.has(contents.paths.path(f.path.get(i)));
+      for (let i = 0; i < f.count; i++) if (isMeta(i)) size -= f.size.get(i);
+      files = f.filter((i) => !isMeta(i));
     }
-    entryLists.push(entries);
+    tables.push(files);
     const h = layerHistory[index];
     return {
       index,
@@ -112,8 +111,11 @@ export function buildImage(contents: ArchiveContents, sel: SelectedImage, source
   if (layerHistory.length > 0 && layerHistory.length !== sel.layers.length) {
     notes.push(`the config's history has ${layerHistory.length} layer entries for ${sel.layers.length} layers; commands may be misattributed`);
   }
-  const paths = stackLayers(entryLists, notes);
-  const layers: Layer[] = partial.map((p, i) => ({ ...p, entries: entryLists[i]! }));
+  const files = stackLayers(tables, contents.paths, notes);
+  const layers: Layer[] = partial.map((p, i) => {
+    const t = tables[i]!;
+    return Object.defineProperty({ ...p, files: t } as Omit<Layer, 'entries'>, 'entries', { get: () => t.entries(i), enumerable: false }) as Layer;
+  });
 
   let layerIndex = 0;
   const history: HistoryItem[] = cfg.history.map((h) => ({
@@ -139,7 +141,7 @@ export function buildImage(contents: ArchiveContents, sel: SelectedImage, source
     },
     layers,
     history,
-    paths,
+    files,
     notes,
   };
 }

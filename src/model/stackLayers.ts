@@ -1,164 +1,245 @@
-import type { FileEntry, HiddenHow, LayerEntry, OpaqueEntry, WhiteoutEntry } from './types.js';
-import { joinPath } from '../layer/tarPath.js';
+import { int32Column } from './columns.js';
+import { ImageFiles } from './imageFiles.js';
+import { DELETED, DIR, DUPLICATE, OPAQUE, OPAQUED, OVERWRITTEN, WHITEOUT, type LayerEntries } from './layerEntries.js';
+import type { PathTable } from './pathTable.js';
 
-/** A node of the merged filesystem while layers are stacked; it exists only during the stacking pass. */
-interface Node {
-  entry: FileEntry | undefined;
-  children: Map<string, Node> | undefined;
-}
+/**
+ * The merged filesystem while layers are stacked, as arrays indexed by path id: which entry each live path shows
+ * (`top`, an image-wide entry id) and the live tree as doubly linked child lists, so a subtree is walked only when
+ * it is removed and removing one is O(its size). It exists only during the stacking pass.
+ */
+class LiveTree {
+  readonly top: Int32Array;
+  private readonly topLayer: Int32Array;
+  private readonly firstChild: Int32Array;
+  private readonly lastChild: Int32Array;
+  private readonly nextSibling: Int32Array;
+  private readonly prevSibling: Int32Array;
+  private readonly linked: Uint8Array;
+  /** A child was ever linked under the path since it was last emptied (dive's "has a children map"). */
+  private readonly hadChildren: Uint8Array;
+  private readonly stack: number[] = [];
 
-function isDirNode(n: Node): boolean {
-  return n.entry ? n.entry.kind === 'dir' : n.children !== undefined && n.children.size > 0;
-}
-
-function lookup(root: Node, path: string): Node | undefined {
-  let n: Node | undefined = root;
-  for (let start = 1; start < path.length; ) {
-    let end = path.indexOf('/', start);
-    if (end < 0) end = path.length;
-    n = n.children?.get(path.slice(start, end));
-    if (!n) return undefined;
-    start = end + 1;
+  constructor(
+    private readonly paths: PathTable,
+    private readonly layers: readonly LayerEntries[],
+    private readonly starts: number[],
+  ) {
+    const n = paths.size;
+    this.top = new Int32Array(n).fill(-1);
+    this.topLayer = new Int32Array(n);
+    this.firstChild = new Int32Array(n).fill(-1);
+    this.lastChild = new Int32Array(n).fill(-1);
+    this.nextSibling = new Int32Array(n).fill(-1);
+    this.prevSibling = new Int32Array(n).fill(-1);
+    this.linked = new Uint8Array(n);
+    this.hadChildren = new Uint8Array(n);
+    this.linked[0] = 1;
   }
-  return n;
-}
 
-function ensure(root: Node, path: string): Node {
-  let n = root;
-  for (let start = 1; start < path.length; ) {
-    let end = path.indexOf('/', start);
-    if (end < 0) end = path.length;
-    const name = path.slice(start, end);
-    n.children ??= new Map();
-    let c = n.children.get(name);
-    if (!c) {
-      c = { entry: undefined, children: undefined };
-      n.children.set(name, c);
+  isLive(p: number): boolean {
+    return this.linked[p] === 1;
+  }
+
+  hasChildMap(p: number): boolean {
+    return this.hadChildren[p] === 1;
+  }
+
+  /** Whether nothing at all is at a live path: no entry and no child map (a whiteout of it finds nothing). */
+  isEmpty(p: number): boolean {
+    return this.top[p]! < 0 && this.hadChildren[p] === 0;
+  }
+
+  private topKind(p: number): number {
+    const k = this.topLayer[p]!;
+    return this.layers[k]!.kind.get(this.top[p]! - this.starts[k]!);
+  }
+
+  isDir(p: number): boolean {
+    return this.top[p]! >= 0 ? this.topKind(p) === DIR : this.firstChild[p]! >= 0;
+  }
+
+  *children(p: number): IterableIterator<number> {
+    for (let c = this.firstChild[p]!; c >= 0; c = this.nextSibling[c]!) yield c;
+  }
+
+  /** Σ sizes of the path and everything below it: what dive charges for the whiteout of a directory. */
+  subtreeSize(p: number): number {
+    let total = 0;
+    const stack = this.stack;
+    stack.push(p);
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (this.top[n]! >= 0) {
+        const k = this.topLayer[n]!;
+        total += this.layers[k]!.size.get(this.top[n]! - this.starts[k]!);
+      }
+      for (let c = this.firstChild[n]!; c >= 0; c = this.nextSibling[c]!) stack.push(c);
     }
-    n = c;
-    start = end + 1;
+    return total;
   }
-  return n;
-}
 
-/** Σ sizes of the node and everything below it: what dive charges for the whiteout of a directory. */
-function subtreeSize(node: Node): number {
-  let total = 0;
-  const stack: Node[] = [node];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    total += n.entry?.size ?? 0;
-    if (n.children) for (const c of n.children.values()) stack.push(c);
+  /** Mark the entry shown at `p` hidden by `layer`, unless something already hid it. */
+  private hideTop(p: number, layer: number, how: number): void {
+    const id = this.top[p]!;
+    if (id < 0) return;
+    const k = this.topLayer[p]!;
+    const t = this.layers[k]!;
+    const i = id - this.starts[k]!;
+    if (t.hiddenBy.get(i) < 0) t.hide(i, layer, how);
   }
-  return total;
-}
 
-function hideSubtree(node: Node, layer: number, how: HiddenHow, includeSelf: boolean): void {
-  const stack: Node[] = includeSelf ? [node] : [...(node.children?.values() ?? [])];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    if (n.entry && n.entry.hiddenBy < 0) {
-      n.entry.hiddenBy = layer;
-      n.entry.hiddenHow = how;
+  /** Hide and unlink everything below `p` (and `p` itself when `includeSelf`): the subtree leaves the live tree. */
+  removeSubtree(p: number, layer: number, how: number, includeSelf: boolean): void {
+    const stack = this.stack;
+    if (includeSelf) {
+      this.unlinkFromParent(p);
+      stack.push(p);
+    } else {
+      for (let c = this.firstChild[p]!; c >= 0; c = this.nextSibling[c]!) stack.push(c);
+      this.firstChild[p] = -1;
+      this.lastChild[p] = -1;
+      this.hadChildren[p] = 0;
     }
-    if (n.children) for (const c of n.children.values()) stack.push(c);
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      this.hideTop(n, layer, how);
+      for (let c = this.firstChild[n]!; c >= 0; c = this.nextSibling[c]!) stack.push(c);
+      // a path linked again later starts empty, as a new node would
+      this.top[n] = -1;
+      this.firstChild[n] = -1;
+      this.lastChild[n] = -1;
+      this.hadChildren[n] = 0;
+      this.linked[n] = 0;
+    }
   }
-  if (!includeSelf) node.children = undefined;
-}
 
-function detach(root: Node, path: string): void {
-  const i = path.lastIndexOf('/');
-  const parent = lookup(root, i <= 0 ? '/' : path.slice(0, i));
-  parent?.children?.delete(path.slice(i + 1));
+  private unlinkFromParent(p: number): void {
+    const parent = this.paths.parent(p);
+    const prev = this.prevSibling[p]!;
+    const next = this.nextSibling[p]!;
+    if (prev >= 0) this.nextSibling[prev] = next;
+    else this.firstChild[parent] = next;
+    if (next >= 0) this.prevSibling[next] = prev;
+    else this.lastChild[parent] = prev;
+    this.prevSibling[p] = -1;
+    this.nextSibling[p] = -1;
+  }
+
+  /** Link the path and its ancestors into the live tree. */
+  ensure(p: number): void {
+    if (this.linked[p] === 1) return;
+    const parent = this.paths.parent(p);
+    this.ensure(parent);
+    this.hadChildren[parent] = 1;
+    const last = this.lastChild[parent]!;
+    if (last >= 0) this.nextSibling[last] = p;
+    else this.firstChild[parent] = p;
+    this.prevSibling[p] = last;
+    this.nextSibling[p] = -1;
+    this.lastChild[parent] = p;
+    this.linked[p] = 1;
+  }
+
+  /** Show entry `id` of layer `layer` at `p`; what showed there before is hidden. */
+  place(p: number, id: number, layer: number, kind: number): void {
+    if (this.top[p]! >= 0) this.hideTop(p, layer, this.topLayer[p] === layer ? DUPLICATE : OVERWRITTEN);
+    if (kind !== DIR && this.hadChildren[p] === 1) this.removeSubtree(p, layer, OVERWRITTEN, false);
+    this.top[p] = id;
+    this.topLayer[p] = layer;
+  }
 }
 
 /**
- * Stack the layers with overlay semantics, in one pass, annotating the entries in place:
- * which layer hid each entry and how, what each whiteout deleted (dive's size), which whiteouts found nothing,
- * and the whiteouts an opaque directory implies (appended to that layer as synthetic entries).
- * Returns the per-path history. Cost is linear in entries: a subtree is walked only when it is removed.
+ * Stack the layers with overlay semantics, in one pass, annotating the entry columns in place: which layer hid each
+ * entry and how, what each whiteout deleted (dive's size), which whiteouts found nothing, and the whiteouts an
+ * opaque directory implies (appended to that layer as synthetic entries). Cost is linear in entries.
  */
-export function stackLayers(
-  layers: LayerEntry[][],
-  notes: string[],
-): Map<string, LayerEntry[]> {
-  const root: Node = { entry: undefined, children: undefined };
-  const paths = new Map<string, LayerEntry[]>();
-  const record = (e: LayerEntry) => {
-    const list = paths.get(e.path);
-    if (list) list.push(e);
-    else paths.set(e.path, [e]);
+export function stackLayers(layers: readonly LayerEntries[], paths: PathTable, notes: string[]): ImageFiles {
+  const starts: number[] = [];
+  const live = new LiveTree(paths, layers, starts);
+  const heads = new Int32Array(paths.size).fill(-1);
+  const tails = new Int32Array(paths.size).fill(-1);
+  const chain = int32Column();
+  /** path id → k+1 when layer k adds something at or below it */
+  const present = new Int32Array(paths.size);
+  const record = (p: number, id: number) => {
+    if (heads[p]! < 0) heads[p] = id;
+    else chain.set(tails[p]!, id);
+    tails[p] = id;
   };
   let missingWhiteouts = 0;
 
-  layers.forEach((entries, k) => {
-    const present = new Set<string>();
-    const opaques: OpaqueEntry[] = [];
-    const whiteouts: WhiteoutEntry[] = [];
-    for (const e of entries) {
-      e.layer = k;
-      if (e.type === 'opaque') opaques.push(e);
-      else if (e.type === 'whiteout') whiteouts.push(e);
+  layers.forEach((t, k) => {
+    const start = chain.size;
+    starts.push(start);
+    const n = t.count;
+    for (let i = 0; i < n; i++) chain.push(-1);
+    const opaques: number[] = [];
+    const whiteouts: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const kind = t.kind.get(i);
+      if (kind === OPAQUE) opaques.push(i);
+      else if (kind === WHITEOUT) whiteouts.push(i);
     }
     // what this layer re-adds only matters below an opaque directory
-    if (opaques.length > 0) for (const e of entries) {
-      if (e.type !== 'entry') continue;
-      for (let p = e.path; p.length > 1 && !present.has(p); p = p.slice(0, Math.max(1, p.lastIndexOf('/')))) present.add(p);
+    const stamp = k + 1;
+    if (opaques.length > 0) {
+      for (let i = 0; i < n; i++) {
+        const kind = t.kind.get(i);
+        if (kind === OPAQUE || kind === WHITEOUT) continue;
+        for (let p = t.path.get(i); p > 0 && present[p] !== stamp; p = paths.parent(p)) present[p] = stamp;
+      }
     }
 
     // sizes are taken against the stack below this layer, before any of its changes
-    const synthetic: WhiteoutEntry[] = [];
+    const synthetic: number[] = [];
     for (const o of opaques) {
-      const dir = lookup(root, o.path);
-      if (!dir?.children) continue;
-      for (const [name, child] of dir.children) {
-        const path = joinPath(o.path, name);
-        if (present.has(path)) continue;
-        synthetic.push({ type: 'whiteout', path, synthetic: true, layer: k, deletedSize: isDirNode(child) ? subtreeSize(child) : 0, missing: false });
+      const dir = t.path.get(o);
+      if (!live.isLive(dir) || !live.hasChildMap(dir)) continue;
+      for (const c of live.children(dir)) {
+        if (present[c] === stamp) continue;
+        synthetic.push(c, live.isDir(c) ? live.subtreeSize(c) : 0);
       }
     }
     for (const w of whiteouts) {
-      const n = lookup(root, w.path);
-      if (!n || (!n.entry && !n.children)) {
-        w.missing = true;
+      const p = t.path.get(w);
+      if (!live.isLive(p) || live.isEmpty(p)) {
+        t.setMissing(w);
         missingWhiteouts++;
         continue;
       }
-      w.deletedSize = isDirNode(n) ? subtreeSize(n) : 0;
+      t.size.set(w, live.isDir(p) ? live.subtreeSize(p) : 0);
     }
 
     for (const o of opaques) {
-      const dir = lookup(root, o.path);
-      if (dir) hideSubtree(dir, k, 'opaque', false);
-      record(o);
+      const dir = t.path.get(o);
+      if (live.isLive(dir)) live.removeSubtree(dir, k, OPAQUED, false);
+      record(dir, start + o);
     }
     for (const w of whiteouts) {
-      record(w);
-      if (w.missing) continue;
-      const n = lookup(root, w.path);
-      if (!n) continue; // already hidden by an opaque directory of this same layer
-      hideSubtree(n, k, 'deleted', true);
-      detach(root, w.path);
+      const p = t.path.get(w);
+      record(p, start + w);
+      if (t.isMissing(w)) continue;
+      // not live: already hidden by an opaque directory of this same layer
+      if (live.isLive(p)) live.removeSubtree(p, k, DELETED, true);
     }
-    for (const w of synthetic) {
-      record(w);
-      entries.push(w);
+    for (let s = 0; s < synthetic.length; s += 2) {
+      const i = t.addSyntheticWhiteout(synthetic[s]!, synthetic[s + 1]!);
+      chain.push(-1);
+      record(synthetic[s]!, start + i);
     }
-    for (const e of entries) {
-      if (e.type !== 'entry') continue;
-      record(e);
-      const n = ensure(root, e.path);
-      if (n.entry && n.entry.hiddenBy < 0) {
-        // within one layer, the last entry for a path wins; an earlier one was never visible
-        n.entry.hiddenBy = k;
-        n.entry.hiddenHow = n.entry.layer === k ? 'duplicate' : 'overwritten';
-      }
-      if (e.kind !== 'dir' && n.children) hideSubtree(n, k, 'overwritten', false);
-      n.entry = e;
+    for (let i = 0; i < n; i++) {
+      const kind = t.kind.get(i);
+      if (kind === OPAQUE || kind === WHITEOUT) continue;
+      const p = t.path.get(i);
+      record(p, start + i);
+      live.ensure(p);
+      live.place(p, start + i, k, kind);
     }
   });
   if (missingWhiteouts > 0) {
     notes.push(`${missingWhiteouts} whiteout(s) delete a path that no lower layer has; ignored (dive aborts on these)`);
   }
-  return paths;
+  return new ImageFiles(paths, layers, starts, heads, chain, live.top);
 }

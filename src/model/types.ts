@@ -2,6 +2,8 @@
  * The image model: what every consumer (metrics, rules, gate, reporters, TUI) reads.
  * It holds file metadata, never file bytes; memory grows with the number of entries.
  */
+import type { ImageFiles } from './imageFiles.js';
+import type { LayerEntries } from './layerEntries.js';
 
 export type FileKind = 'file' | 'dir' | 'symlink' | 'hardlink' | 'char' | 'block' | 'fifo';
 
@@ -27,10 +29,10 @@ export interface FileEntry {
   /** Facts gathered from the first bytes while streaming (ELF, shebang, key headers). */
   readonly probe: ContentProbe | undefined;
   /** Index of the layer that holds this entry. */
-  layer: number;
+  readonly layer: number;
   /** Layer index that hid this entry in the merged filesystem, or -1 while visible at the top. */
-  hiddenBy: number;
-  hiddenHow: HiddenHow | undefined;
+  readonly hiddenBy: number;
+  readonly hiddenHow: HiddenHow | undefined;
 }
 
 /** `.wh.NAME` in a layer, or a whiteout implied by an opaque directory (synthetic). */
@@ -39,18 +41,18 @@ export interface WhiteoutEntry {
   /** The path it deletes. */
   readonly path: string;
   readonly synthetic: boolean;
-  layer: number;
+  readonly layer: number;
   /** dive's size for the deletion: subtree total if a directory was deleted, 0 for a file. */
-  deletedSize: number;
+  readonly deletedSize: number;
   /** true when nothing existed below at that path (ignored, with a note). */
-  missing: boolean;
+  readonly missing: boolean;
 }
 
 /** `.wh..wh..opq` inside directory `path`. */
 export interface OpaqueEntry {
   readonly type: 'opaque';
   readonly path: string;
-  layer: number;
+  readonly layer: number;
 }
 
 export type LayerEntry = FileEntry | WhiteoutEntry | OpaqueEntry;
@@ -95,6 +97,9 @@ export interface Layer {
   readonly command: string;
   readonly created?: string;
   readonly comment?: string;
+  /** This layer's entries as columns: what the analysis reads. */
+  readonly files: LayerEntries;
+  /** This layer's entries as objects, made on each access (for reports and tests; the columns are cheaper). */
   readonly entries: readonly LayerEntry[];
 }
 
@@ -140,8 +145,8 @@ export interface Image {
   readonly config: ImageConfig;
   readonly layers: readonly Layer[];
   readonly history: readonly HistoryItem[];
-  /** Per-path history: every entry and whiteout of that path, in layer order. */
-  readonly paths: ReadonlyMap<string, readonly LayerEntry[]>;
+  /** Every entry of every layer after stacking: per-path history, what the final filesystem shows. */
+  readonly files: ImageFiles;
   /** Things worth telling the user that are not errors (single-platform index used, ignored whiteouts…). */
   readonly notes: readonly string[];
 }

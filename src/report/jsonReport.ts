@@ -34,7 +34,7 @@ export function jsonReport(image: Image, a: Analysis) {
       userSizeBytes: a.userSizeBytes,
       userWastedPercent: a.userWastedPercent,
       reclaimableBytes: a.reclaimableBytes,
-      hiddenFiles: a.hidden.map((h) => ({ file: h.path, sizeBytes: h.size, writtenByLayer: h.writtenBy, hiddenByLayer: h.hiddenBy, how: h.how })),
+      hiddenFiles: a.hidden.slice().map((h) => ({ file: h.path, sizeBytes: h.size, writtenByLayer: h.writtenBy, hiddenByLayer: h.hiddenBy, how: h.how })),
       id: image.id,
       platform: [image.config.os, image.config.architecture, image.config.variant].filter(Boolean).join('/'),
     },

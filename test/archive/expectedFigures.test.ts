@@ -43,7 +43,7 @@ test('each inefficient file says which layers wrote and deleted it', async () =>
     { layer: 6, size: 6405, kind: 'added' },
     { layer: 7, size: 0, kind: 'deleted' },
   ]);
-  const hidden = a.hidden.filter((h) => h.path === '/root/example/somefile2.txt');
+  const hidden = a.hidden.slice().filter((h) => h.path === '/root/example/somefile2.txt');
   // copied in layer 5, removed with the whole directory by `rm -rf /root/example/` in layer 9
   assert.deepEqual(hidden.map((h) => [h.writtenBy, h.hiddenBy, h.how]), [[5, 9, 'deleted']]);
 });

@@ -89,7 +89,7 @@ test('zstd:chunked-style layers: several zstd frames and a skippable frame are o
   const { readLayerBlob } = await import('../../src/layer/readLayer.js');
   const layer = await readLayerBlob(chunksOf(blob, 7), 'chunked');
   assert.equal(layer.compression, 'zstd');
-  assert.deepEqual(layer.entries.map((e) => e.path), ['/one.txt', '/two.txt']);
+  assert.deepEqual(layer.files.entries(0).map((e) => e.path), ['/one.txt', '/two.txt']);
 });
 
 test('real zstd, estargz and kaniko archives from dive (one linux/arm64 image each)', async () => {
@@ -130,7 +130,7 @@ test('both zstd decoders (the zstd binary and fzstd) read the same layers, frame
     for (const preference of ['binary', 'js'] as const) {
       zstdDecoder.preference = preference;
       const layer = await readLayerBlob(chunksOf(blob, 4096), 'chunked');
-      results.push({ diffId: layer.diffId, entries: layer.entries.map((e) => [e.path, e.type === 'entry' ? e.hash : '']) });
+      results.push({ diffId: layer.diffId, entries: layer.files.entries(0).map((e) => [e.path, e.type === 'entry' ? e.hash : '']) });
       // the binary checks the frame checksum; fzstd does not, and the garbage fails as a tar instead
       await assert.rejects(readLayerBlob(chunksOf(bad, 4096), 'bad'), preference === 'binary' ? /bad: corrupt zstd stream/ : /bad: (corrupt zstd stream|not a valid tar)/, preference);
       const real = await loadImage(chunksOf(readFileSync(join(IMAGES, 'corpus', 'oci-archive-zstd', 'links-tiny.tar'))), 'z', { defaultPlatform: 'linux/amd64' });

@@ -15,7 +15,7 @@ async function image(layers: LayerSpec[]): Promise<Image> {
 /** The merged filesystem at the top: path → entry, for entries nothing hid. */
 function finalTree(img: Image): Map<string, FileEntry> {
   const out = new Map<string, FileEntry>();
-  for (const [path, events] of img.paths) {
+  for (const [path, events] of img.files.historyMap()) {
     for (const e of events) if (e.type === 'entry' && e.hiddenBy < 0) out.set(path, e);
   }
   return out;
@@ -40,7 +40,7 @@ test('a .wh. file deletes the path; dive charges 0 for a deleted file', async ()
   const f = a.inefficient.find((x) => x.path === '/app/a.txt')!;
   assert.deepEqual(f.appearances.map((x) => x.size), [100, 0]);
   assert.equal(a.reclaimableBytes, 100);
-  assert.deepEqual(a.hidden.map((h) => [h.path, h.writtenBy, h.hiddenBy, h.how]), [['/app/a.txt', 0, 1, 'deleted']]);
+  assert.deepEqual(a.hidden.slice().map((h) => [h.path, h.writtenBy, h.hiddenBy, h.how]), [['/app/a.txt', 0, 1, 'deleted']]);
 });
 
 test('a whiteout of a directory charges the whole subtree below it, as dive does', async () => {
@@ -70,7 +70,7 @@ test('an opaque directory hides everything below from lower layers and keeps its
   assert.deepEqual(synthetic.sort(), [['/app/a.txt', 0], ['/app/sub', 50]]);
   const a = analyzeImage(img);
   assert.equal(a.reclaimableBytes, 150);
-  assert.ok(a.hidden.every((h) => h.how === 'opaque' && h.hiddenBy === 1));
+  assert.ok(a.hidden.slice().every((h) => h.how === 'opaque' && h.hiddenBy === 1));
 });
 
 test('other .wh..wh. names are overlay bookkeeping and dropped', async () => {
@@ -94,7 +94,7 @@ test('a path twice in one layer: the last entry wins and the first is hidden byt
   assert.equal(c.size, 2);
   const a = analyzeImage(img);
   assert.ok(!a.inefficient.some((x) => x.path === '/app/c.txt'), 'one appearance per layer, as dive counts');
-  assert.deepEqual(a.hidden.map((h) => [h.path, h.size, h.how]), [['/app/c.txt', 13, 'duplicate']]);
+  assert.deepEqual(a.hidden.slice().map((h) => [h.path, h.size, h.how]), [['/app/c.txt', 13, 'duplicate']]);
 });
 
 test('hard links and symlinks are recorded, never followed', async () => {
@@ -173,7 +173,7 @@ test("waste-tiny and setuid-tiny: the shadowed bytes corpus-rules/EXPECTED.md st
     const waste = analyzeImage(await loadFile(join(IMAGES, 'corpus-rules', layout, 'waste-tiny.tar')));
     assert.equal(waste.reclaimableBytes, 6291456, `${layout} waste-tiny`);
     assert.deepEqual(
-      waste.hidden.map((h) => [h.path, h.size]),
+      waste.hidden.slice().map((h) => [h.path, h.size]),
       [['/opt/tmp-3MiB.bin', 3145728], ['/opt/chmod-only-2MiB.bin', 2097152], ['/opt/rewritten-1MiB.bin', 1048576]],
     );
     const setuid = analyzeImage(await loadFile(join(IMAGES, 'corpus-rules', layout, 'setuid-tiny.tar')));
@@ -183,7 +183,7 @@ test("waste-tiny and setuid-tiny: the shadowed bytes corpus-rules/EXPECTED.md st
 
 test('content hashes tell a metadata-only copy-up from a rewrite', async () => {
   const img = await loadFile(join(IMAGES, 'corpus-rules', 'docker-engine', 'waste-tiny.tar'));
-  const versions = (p: string) => (img.paths.get(p) ?? []).filter((e): e is FileEntry => e.type === 'entry').map((e) => e.hash);
+  const versions = (p: string) => (img.files.historyMap().get(p) ?? []).filter((e): e is FileEntry => e.type === 'entry').map((e) => e.hash);
   const chmod = versions('/opt/chmod-only-2MiB.bin');
   assert.equal(chmod.length, 2);
   assert.equal(chmod[0], chmod[1], 'chmod copy-up has identical content');

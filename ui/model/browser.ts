@@ -258,7 +258,7 @@ export class Browser {
     if (is('sortSize')) return this.set({ sort: 'size' });
     if (is('attributes')) return this.set({ showAttributes: !s.showAttributes });
     if (is('waste')) {
-      const top = this.input.analysis.hidden[0];
+      const top = this.input.analysis.hidden.at(0);
       if (!top) return this.set({ message: 'no wasted bytes: every layer byte is visible in the final image' });
       this.jumpTo(top.path, top.writtenBy);
       return this.set({ message: `${top.path}: ${top.size} bytes written by layer ${top.writtenBy}, ${top.how} by layer ${top.hiddenBy} — W lists all` });

@@ -38,18 +38,20 @@ export function buildFileTree(image: Image): FileTree {
   const root: TreeNode = { id: 0, name: '/', path: '/', parent: undefined, children: [], events: [] };
   nodes.push(root);
   byPath.set('/', root);
-  const ensure = (path: string): TreeNode => {
+  const ensure = (path: string, events: readonly LayerEntry[] = []): TreeNode => {
     const hit = byPath.get(path);
     if (hit) return hit;
     const i = path.lastIndexOf('/');
     const parent = ensure(i <= 0 ? '/' : path.slice(0, i));
-    const node: TreeNode = { id: nodes.length, name: path.slice(i + 1), path, parent, children: [], events: image.paths.get(path) ?? [] };
+    const node: TreeNode = { id: nodes.length, name: path.slice(i + 1), path, parent, children: [], events };
     nodes.push(node);
     byPath.set(path, node);
     parent.children.push(node);
     return node;
   };
-  for (const path of image.paths.keys()) if (path !== '/') ensure(path);
+  // ids ascend from parents to children, so a path with a history is reached before anything implies it
+  const files = image.files;
+  for (const p of files.pathIds()) ensure(files.paths.path(p), files.history(p));
   for (const n of nodes) n.children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { root, nodes, byPath };
 }
