@@ -1,6 +1,7 @@
 import type { Image } from '../model/types.js';
 import { computeEfficiency, type InefficientPath } from './efficiency.js';
 import { computeReclaimable, type HiddenFiles } from './reclaimable.js';
+import type { LazyList } from './lazyList.js';
 
 /** The figures dive reports, plus fathom's reclaimable bytes and the "why" behind each wasted byte. */
 export interface Analysis {
@@ -12,7 +13,7 @@ export interface Analysis {
   /** wastedBytes / userSizeBytes; 0 when there are no user bytes (dive prints NaN). */
   readonly userWastedPercent: number;
   readonly reclaimableBytes: number;
-  readonly inefficient: readonly InefficientPath[];
+  readonly inefficient: LazyList<InefficientPath>;
   /** Every hidden entry with a size, largest first. */
   readonly hidden: HiddenFiles;
 }

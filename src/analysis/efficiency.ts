@@ -1,5 +1,6 @@
 import { DUPLICATE, OPAQUE, WHITEOUT } from '../model/layerEntries.js';
-import type { FileEntry, Image } from '../model/types.js';
+import type { Image } from '../model/types.js';
+import { LazyList } from './lazyList.js';
 
 /** One appearance of a path in a layer, as dive counts it. */
 export interface Appearance {
@@ -21,8 +22,8 @@ export interface Efficiency {
   /** Σ_P min(P) / Σ_P cumulative(P); 1 when nothing was counted. */
   readonly score: number;
   readonly wastedBytes: number;
-  /** Sorted by cumulative size, largest first, then by path. */
-  readonly inefficient: readonly InefficientPath[];
+  /** Sorted as dive prints them: by cumulative size, largest first, then see `computeEfficiency`. */
+  readonly inefficient: LazyList<InefficientPath>;
 }
 
 /** Order paths component by component (`/a/b` before `/a-b`), as a walk of a tree in name order visits them. */
@@ -37,19 +38,6 @@ function comparePathComponents(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
-}
-
-/**
- * Largest first, and ties in the order dive prints them: dive collects a path when its second appearance is seen
- * (layer by layer, depth-first in name order), sorts ascending (stable for its list sizes) and reverses, so among
- * equal sizes the path that became inefficient last comes first.
- */
-function diveOrder(a: InefficientPath, b: InefficientPath): number {
-  return (
-    b.cumulativeSize - a.cumulativeSize ||
-    b.appearances[1]!.layer - a.appearances[1]!.layer ||
-    comparePathComponents(b.path, a.path)
-  );
 }
 
 /**
@@ -94,21 +82,50 @@ export function computeEfficiency(image: Image): Efficiency {
   let minSum = 0;
   let cumSum = 0;
   let wastedBytes = 0;
-  const inefficient: InefficientPath[] = [];
+  let many = 0;
   for (let p = 0; p < n; p++) {
     if (count[p] === 0) continue;
     minSum += min[p]!;
     cumSum += cum[p]!;
     if (count[p]! < 2) continue;
     wastedBytes += cum[p]!;
+    many++;
+  }
+  const ids = new Int32Array(many);
+  const second = new Int32Array(many);
+  many = 0;
+  for (let p = 0; p < n; p++) {
+    if (count[p]! < 2) continue;
+    ids[many] = p;
+    let seen = 0;
+    for (let id = files.first(p); id >= 0; id = files.next(id)) {
+      if (appears[id] && ++seen === 2) {
+        second[many] = files.layerOf(id);
+        break;
+      }
+    }
+    many++;
+  }
+  /*
+   * Largest first, and ties in the order dive prints them: dive collects a path when its second appearance is seen
+   * (layer by layer, depth-first in name order), sorts ascending (stable for its list sizes) and reverses, so among
+   * equal sizes the path that became inefficient last comes first.
+   */
+  const order = new Uint32Array(many);
+  for (let i = 0; i < many; i++) order[i] = i;
+  order.sort(
+    (a, b) =>
+      cum[ids[b]!]! - cum[ids[a]!]! ||
+      second[b]! - second[a]! ||
+      comparePathComponents(paths.path(ids[b]!), paths.path(ids[a]!)),
+  );
+  const inefficient = new LazyList(many, (i): InefficientPath => {
+    const p = ids[order[i]!]!;
     const appearances: Appearance[] = [];
     for (let id = files.first(p); id >= 0; id = files.next(id)) {
-      if (!appears[id]) continue;
-      const e = files.entry(id);
-      appearances.push(e.type === 'whiteout' ? { layer: e.layer, size: e.deletedSize, kind: 'deleted' } : { layer: e.layer, size: (e as FileEntry).size, kind: 'added' });
+      if (appears[id]) appearances.push({ layer: files.layerOf(id), size: files.size(id), kind: files.isWhiteout(id) ? 'deleted' : 'added' });
     }
-    inefficient.push({ path: paths.path(p), count: count[p]!, cumulativeSize: cum[p]!, appearances });
-  }
-  inefficient.sort(diveOrder);
+    return { path: paths.path(p), count: count[p]!, cumulativeSize: cum[p]!, appearances };
+  });
   return { score: cumSum === 0 ? 1 : minSum / cumSum, wastedBytes, inefficient };
 }

@@ -1,5 +1,6 @@
-import { OPAQUE, WHITEOUT } from '../model/layerEntries.js';
-import type { HiddenHow, Image } from '../model/types.js';
+import { OPAQUE, WHITEOUT, type LayerEntries } from '../model/layerEntries.js';
+import type { FileEntry, HiddenHow, Image } from '../model/types.js';
+import { LazyList } from './lazyList.js';
 
 /** Bytes a layer carries that the final filesystem does not show, and why. */
 export interface HiddenBytes {
@@ -12,38 +13,8 @@ export interface HiddenBytes {
   readonly how: HiddenHow;
 }
 
-/**
- * Every hidden entry with a size, largest first (then by path and writing layer). Held as columns and made into
- * objects on access: an image that deletes 50,000 files would otherwise carry 50,000 more objects.
- */
-export class HiddenFiles implements Iterable<HiddenBytes> {
-  constructor(
-    private readonly image: Image,
-    private readonly order: Uint32Array,
-    private readonly ids: Float64Array,
-  ) {}
-
-  get length(): number {
-    return this.order.length;
-  }
-
-  at(i: number): HiddenBytes | undefined {
-    if (i < 0 || i >= this.order.length) return undefined;
-    const e = this.image.files.entry(this.ids[this.order[i]!]!);
-    if (e.type !== 'entry') throw new Error('a hidden entry is always a file entry');
-    return { path: e.path, size: e.size, writtenBy: e.layer, hiddenBy: e.hiddenBy, how: e.hiddenHow ?? 'overwritten' };
-  }
-
-  slice(start = 0, end = this.length): HiddenBytes[] {
-    const out: HiddenBytes[] = [];
-    for (let i = Math.max(0, start); i < Math.min(end, this.length); i++) out.push(this.at(i)!);
-    return out;
-  }
-
-  *[Symbol.iterator](): Iterator<HiddenBytes> {
-    for (let i = 0; i < this.length; i++) yield this.at(i)!;
-  }
-}
+/** Every hidden entry with a size, largest first (then by path and writing layer). */
+export type HiddenFiles = LazyList<HiddenBytes>;
 
 export interface Reclaimable {
   /** sizeBytes − the bytes visible in the final merged filesystem. */
@@ -55,33 +26,34 @@ export interface Reclaimable {
 export function computeReclaimable(image: Image, sizeBytes: number): Reclaimable {
   const files = image.files;
   let visibleBytes = 0;
-  const ids: number[] = [];
-  const sizes: number[] = [];
-  const pathIds: number[] = [];
-  const layers: number[] = [];
+  let hiddenCount = 0;
+  const isFile = (t: LayerEntries, i: number) => t.kind.get(i) !== WHITEOUT && t.kind.get(i) !== OPAQUE;
+  for (const t of files.layers) {
+    for (let i = 0; i < t.count; i++) {
+      if (!isFile(t, i)) continue;
+      if (t.hiddenBy.get(i) < 0) visibleBytes += t.size.get(i);
+      else if (t.size.get(i) > 0) hiddenCount++;
+    }
+  }
+  const ids = new Float64Array(hiddenCount);
+  let n = 0;
   files.layers.forEach((t, k) => {
     const start = files.starts[k]!;
-    for (let i = 0; i < t.count; i++) {
-      const kind = t.kind.get(i);
-      if (kind === WHITEOUT || kind === OPAQUE) continue;
-      const size = t.size.get(i);
-      if (t.hiddenBy.get(i) < 0) visibleBytes += size;
-      else if (size > 0) {
-        ids.push(start + i);
-        sizes.push(size);
-        pathIds.push(t.path.get(i));
-        layers.push(k);
-      }
-    }
+    for (let i = 0; i < t.count; i++) if (isFile(t, i) && t.hiddenBy.get(i) >= 0 && t.size.get(i) > 0) ids[n++] = start + i;
   });
   const paths = files.paths;
-  const order = new Uint32Array(ids.length);
+  const sizes = ids.map((id) => files.size(id));
+  const order = new Uint32Array(hiddenCount);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  order.sort((a, b) => {
-    const d = sizes[b]! - sizes[a]!;
-    if (d !== 0) return d;
-    if (pathIds[a] !== pathIds[b]) return paths.path(pathIds[a]!) < paths.path(pathIds[b]!) ? -1 : 1;
-    return layers[a]! - layers[b]! || ids[a]! - ids[b]!;
+  // ids ascend with layer, so the last tie-break is the writing layer, then tar order
+  order.sort((a, b) => sizes[b]! - sizes[a]! || comparePaths(paths.path(files.pathOf(ids[a]!)), paths.path(files.pathOf(ids[b]!))) || ids[a]! - ids[b]!);
+  const hidden = new LazyList(hiddenCount, (i): HiddenBytes => {
+    const e = files.entry(ids[order[i]!]!) as FileEntry;
+    return { path: e.path, size: e.size, writtenBy: e.layer, hiddenBy: e.hiddenBy, how: e.hiddenHow ?? 'overwritten' };
   });
-  return { reclaimableBytes: sizeBytes - visibleBytes, visibleBytes, hidden: new HiddenFiles(image, order, Float64Array.from(ids)) };
+  return { reclaimableBytes: sizeBytes - visibleBytes, visibleBytes, hidden };
+}
+
+function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -36,7 +36,7 @@ parentPort.on('message', (m) => {
 });
 `;
 
-const RING_BYTES = 32 << 20;
+const RING_BYTES = 8 << 20;
 const MAX_PIECE = 4 << 20;
 
 interface Pool {

@@ -33,6 +33,22 @@ export class ImageFiles {
     return lo;
   }
 
+  /** Content size of an entry; for a whiteout, the size dive charges for what it deleted. */
+  size(id: number): number {
+    const k = this.layerOf(id);
+    return this.layers[k]!.size.get(id - this.starts[k]!);
+  }
+
+  pathOf(id: number): number {
+    const k = this.layerOf(id);
+    return this.layers[k]!.path.get(id - this.starts[k]!);
+  }
+
+  isWhiteout(id: number): boolean {
+    const k = this.layerOf(id);
+    return this.layers[k]!.kind.get(id - this.starts[k]!) === WHITEOUT;
+  }
+
   /** The entry with image-wide id `id`, as an object. */
   entry(id: number): LayerEntry {
     const k = this.layerOf(id);
