@@ -1,5 +1,5 @@
 import type { Column } from './columns.js';
-import { DIR, WHITEOUT, OPAQUE, type LayerEntries } from './layerEntries.js';
+import { DIR, WHITEOUT, type LayerEntries } from './layerEntries.js';
 import type { PathTable } from './pathTable.js';
 import type { FileEntry, LayerEntry } from './types.js';
 
@@ -107,5 +107,3 @@ export class ImageFiles {
     return out;
   }
 }
-
-export const isFileKind = (kind: number): boolean => kind !== WHITEOUT && kind !== OPAQUE;

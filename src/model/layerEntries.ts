@@ -6,7 +6,7 @@ import type { ContentProbe, FileKind, HiddenHow, LayerEntry } from './types.js';
  * One layer's entries as columns of numbers (about 42 bytes an entry) instead of one object each: memory per entry
  * is a budget (issue #2). Objects are made on demand by `entry(i)` for the consumers that want them.
  */
-export const KIND_CODES: readonly (FileKind | 'whiteout' | 'opaque')[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'whiteout', 'opaque'];
+const KIND_CODES: readonly (FileKind | 'whiteout' | 'opaque')[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'whiteout', 'opaque'];
 export const FILE = 0;
 export const DIR = 1;
 export const SYMLINK = 2;
@@ -14,7 +14,7 @@ export const HARDLINK = 3;
 export const WHITEOUT = 7;
 export const OPAQUE = 8;
 
-export const HOW_CODES: readonly (HiddenHow | undefined)[] = [undefined, 'overwritten', 'deleted', 'opaque', 'duplicate'];
+const HOW_CODES: readonly (HiddenHow | undefined)[] = [undefined, 'overwritten', 'deleted', 'opaque', 'duplicate'];
 export const OVERWRITTEN = 1;
 export const DELETED = 2;
 export const OPAQUED = 3;
@@ -24,10 +24,6 @@ const HOW_MASK = 7;
 const SYNTHETIC = 8;
 const MISSING = 16;
 const HASHED = 32;
-
-export function kindCode(kind: FileKind): number {
-  return KIND_CODES.indexOf(kind);
-}
 
 export class LayerEntries {
   readonly path = int32Column();
@@ -124,32 +120,10 @@ export class LayerEntries {
     this.flags.set(i, (this.flags.get(i) & ~HOW_MASK) | how);
   }
 
-  /** Same content (kind, mode, owner, size, bytes, link target): what decides "modified" between two entries. */
-  sameContent(i: number, other: LayerEntries, j: number): boolean {
-    return (
-      this.kind.get(i) === other.kind.get(j) &&
-      this.mode.get(i) === other.mode.get(j) &&
-      this.uid.get(i) === other.uid.get(j) &&
-      this.gid.get(i) === other.gid.get(j) &&
-      this.size.get(i) === other.size.get(j) &&
-      this.hashLo.get(i) === other.hashLo.get(j) &&
-      this.hashHi.get(i) === other.hashHi.get(j) &&
-      this.links.get(i) === other.links.get(j)
-    );
-  }
-
-  hashKey(i: number): string | undefined {
+  private hashKey(i: number): string | undefined {
     if ((this.flags.get(i) & HASHED) === 0) return undefined;
     const hi = (this.hashHi.get(i) >>> 0).toString(16).padStart(8, '0');
     return hi + (this.hashLo.get(i) >>> 0).toString(16).padStart(8, '0');
-  }
-
-  link(i: number): string | undefined {
-    return this.links.get(i);
-  }
-
-  probe(i: number): ContentProbe | undefined {
-    return this.probes.get(i);
   }
 
   /** The entry as an object, for consumers that want one (reports, rules, the browser); `layer` is its index. */

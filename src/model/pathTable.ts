@@ -23,13 +23,26 @@ export class PathTable {
   intern(path: string): number {
     const hit = this.ids.get(path);
     if (hit !== undefined) return hit;
-    const i = path.lastIndexOf('/');
-    const parent = i <= 0 ? 0 : this.intern(path.slice(0, i));
-    const id = this.paths.length;
-    this.paths.push(path);
-    this.parents.push(parent);
-    this.ids.set(path, id);
-    return id;
+    // walk up to the nearest known ancestor, then add the missing ones top-down (no recursion: paths can be deep)
+    const missing: string[] = [path];
+    let parent = 0;
+    for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+      const dir = path.slice(0, end);
+      const known = this.ids.get(dir);
+      if (known !== undefined) {
+        parent = known;
+        break;
+      }
+      missing.push(dir);
+    }
+    for (let i = missing.length - 1; i >= 0; i--) {
+      const id = this.paths.length;
+      this.paths.push(missing[i]!);
+      this.parents.push(parent);
+      this.ids.set(missing[i]!, id);
+      parent = id;
+    }
+    return parent;
   }
 
   /** The id of a path, or -1 when no layer names it. */

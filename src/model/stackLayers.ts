@@ -128,17 +128,20 @@ class LiveTree {
 
   /** Link the path and its ancestors into the live tree. */
   ensure(p: number): void {
-    if (this.linked[p] === 1) return;
-    const parent = this.paths.parent(p);
-    this.ensure(parent);
-    this.hadChildren[parent] = 1;
-    const last = this.lastChild[parent]!;
-    if (last >= 0) this.nextSibling[last] = p;
-    else this.firstChild[parent] = p;
-    this.prevSibling[p] = last;
-    this.nextSibling[p] = -1;
-    this.lastChild[parent] = p;
-    this.linked[p] = 1;
+    const stack = this.stack;
+    for (let q = p; this.linked[q] === 0; q = this.paths.parent(q)) stack.push(q);
+    while (stack.length > 0) {
+      const q = stack.pop()!;
+      const parent = this.paths.parent(q);
+      this.hadChildren[parent] = 1;
+      const last = this.lastChild[parent]!;
+      if (last >= 0) this.nextSibling[last] = q;
+      else this.firstChild[parent] = q;
+      this.prevSibling[q] = last;
+      this.nextSibling[q] = -1;
+      this.lastChild[parent] = q;
+      this.linked[q] = 1;
+    }
   }
 
   /** Show entry `id` of layer `layer` at `p`; what showed there before is hidden. */

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { makeTar, ociArchive, sha256, zstdCompress, type TarItem } from '../helpers/buildArchive.js';
+import { makeTar, sha256, zstdCompress, type TarItem } from '../helpers/buildArchive.js';
 import { runCli } from '../helpers/runCli.js';
 import { DIVE_FIXTURE } from '../helpers/shared.js';
 

@@ -32,6 +32,10 @@ test('the path table interns ancestors first, once, and names parents by id', ()
   assert.equal(t.path(t.parent(t.parent(b))), '/');
   assert.equal(t.parent(0), -1);
   assert.equal(t.lookup('/a/x'), -1);
+  const deep = '/d'.repeat(50_000); // a PAX name can be this long; interning must not recurse per component
+  const id = t.intern(deep);
+  assert.equal(t.size, 4 + 50_000);
+  assert.equal(t.path(t.parent(id)), '/d'.repeat(49_999));
 });
 
 test('a layer bigger than a column block: 20,000 files, half deleted and a directory made opaque above', async () => {
