@@ -91,36 +91,29 @@ export function computeEfficiency(image: Image): Efficiency {
     wastedBytes += cum[p]!;
     many++;
   }
+  /** path ids of the inefficient paths, and per path the layer of its second appearance */
   const ids = new Int32Array(many);
-  const second = new Int32Array(many);
+  const second = new Int32Array(n);
   many = 0;
   for (let p = 0; p < n; p++) {
     if (count[p]! < 2) continue;
-    ids[many] = p;
+    ids[many++] = p;
     let seen = 0;
     for (let id = files.first(p); id >= 0; id = files.next(id)) {
       if (appears[id] && ++seen === 2) {
-        second[many] = files.layerOf(id);
+        second[p] = files.layerOf(id);
         break;
       }
     }
-    many++;
   }
   /*
    * Largest first, and ties in the order dive prints them: dive collects a path when its second appearance is seen
    * (layer by layer, depth-first in name order), sorts ascending (stable for its list sizes) and reverses, so among
    * equal sizes the path that became inefficient last comes first.
    */
-  const order = new Uint32Array(many);
-  for (let i = 0; i < many; i++) order[i] = i;
-  order.sort(
-    (a, b) =>
-      cum[ids[b]!]! - cum[ids[a]!]! ||
-      second[b]! - second[a]! ||
-      comparePathComponents(paths.path(ids[b]!), paths.path(ids[a]!)),
-  );
+  ids.sort((a, b) => cum[b]! - cum[a]! || second[b]! - second[a]! || comparePathComponents(paths.path(b), paths.path(a)));
   const inefficient = new LazyList(many, (i): InefficientPath => {
-    const p = ids[order[i]!]!;
+    const p = ids[i]!;
     const appearances: Appearance[] = [];
     for (let id = files.first(p); id >= 0; id = files.next(id)) {
       if (appears[id]) appearances.push({ layer: files.layerOf(id), size: files.size(id), kind: files.isWhiteout(id) ? 'deleted' : 'added' });

@@ -33,20 +33,23 @@ export class ImageFiles {
     return lo;
   }
 
+  /** Read one column of entry `id` in its own layer's table. */
+  private read(id: number, column: (t: LayerEntries) => { get(i: number): number }): number {
+    const k = this.layerOf(id);
+    return column(this.layers[k]!).get(id - this.starts[k]!);
+  }
+
   /** Content size of an entry; for a whiteout, the size dive charges for what it deleted. */
   size(id: number): number {
-    const k = this.layerOf(id);
-    return this.layers[k]!.size.get(id - this.starts[k]!);
+    return this.read(id, (t) => t.size);
   }
 
   pathOf(id: number): number {
-    const k = this.layerOf(id);
-    return this.layers[k]!.path.get(id - this.starts[k]!);
+    return this.read(id, (t) => t.path);
   }
 
   isWhiteout(id: number): boolean {
-    const k = this.layerOf(id);
-    return this.layers[k]!.kind.get(id - this.starts[k]!) === WHITEOUT;
+    return this.read(id, (t) => t.kind) === WHITEOUT;
   }
 
   /** The entry with image-wide id `id`, as an object. */
@@ -85,9 +88,7 @@ export class ImageFiles {
   /** Whether the final filesystem shows a directory entry at this path. */
   isVisibleDir(pathId: number): boolean {
     const id = this.visibleId(pathId);
-    if (id < 0) return false;
-    const k = this.layerOf(id);
-    return this.layers[k]!.kind.get(id - this.starts[k]!) === DIR;
+    return id >= 0 && this.read(id, (t) => t.kind) === DIR;
   }
 
   /** Ids of the paths that have a history in this image (ancestors named only implicitly are left out). */

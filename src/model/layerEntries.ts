@@ -176,7 +176,7 @@ export class LayerEntries {
     return c;
   }
 
-  /** An independent copy: a blob used by two layers gets its own hidden/next state per use. */
+  /** An independent copy: a blob used by two layers gets its own hidden state per use. */
   clone(): LayerEntries {
     return new LayerEntries(this.paths, this);
   }
