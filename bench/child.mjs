@@ -1,36 +1,66 @@
 // One measured run in its own process, so peak RSS belongs to that run alone. Plain JavaScript over the built
 // dist/ (what `fathom` runs), not tsx: its transform adds a helper call to every closure on the hot path.
-// Modes: baseline (modules loaded, nothing read), floor (decompress + tar parse, no analysis), fathom (full analysis).
+// Modes: baseline (modules loaded, nothing read), floor (decompress + tar parse with fathom's own tar parser,
+// no analysis), floor-tar-stream (the same with the tar-stream library, for reference), fathom (full analysis).
 import { createReadStream, readFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline, Readable } from 'node:stream';
+import tar from 'tar-stream';
 import { loadImage } from '../dist/src/loadImage.js';
 import { analyzeImage } from '../dist/src/analysis/analyzeImage.js';
-import { feedTar } from '../dist/src/layer/feedTar.js';
+import { tarEntries } from '../dist/src/tar/tarEntries.js';
+import { TarParser } from '../dist/src/tar/tarParser.js';
 import { sniffCompression } from '../dist/src/layer/compression.js';
 
 const [mode, path] = process.argv.slice(2);
 const open = () => createReadStream(path, { highWaterMark: 1 << 20 });
 
+/** A member's chunks, gunzipped when they start with gzip's magic. */
+async function* maybeGunzip(body) {
+  const it = body[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  async function* all() {
+    yield first.value;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  if (sniffCompression(first.value) !== 'gzip') return yield* all();
+  yield* pipeline(Readable.from(all()), createGunzip({ chunkSize: 1 << 20 }), () => {});
+}
+
 async function floor() {
   let entries = 0;
-  await feedTar(open(), path, async (header, stream, next) => {
-    const it = stream[Symbol.asyncIterator]();
-    const first = await it.next();
-    if (first.done) return next();
-    async function* all() {
-      yield first.value;
-      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-    }
-    const src = sniffCompression(first.value) === 'gzip' ? pipeline(Readable.from(all()), createGunzip({ chunkSize: 1 << 20 }), () => {}) : all();
+  for await (const { header, body } of tarEntries(open(), path)) {
+    if (!header.name.endsWith('layer.tar')) continue;
+    const parser = new TarParser(header.name, { entry: () => entries++, data: () => {}, end: () => {} });
+    for await (const chunk of maybeGunzip(body)) parser.write(chunk);
+    parser.finish();
+  }
+  return entries;
+}
+
+/** tar-stream through its event API, with backpressure, one member at a time. */
+function tarStream(chunks, onEntry) {
+  return new Promise((resolve, reject) => {
+    const extract = tar.extract();
+    extract.on('entry', (header, stream, next) => Promise.resolve(onEntry(header, stream, next)).catch(reject));
+    extract.on('error', reject);
+    extract.on('finish', resolve);
+    Readable.from(chunks).on('error', reject).pipe(extract);
+  });
+}
+
+async function floorTarStream() {
+  let entries = 0;
+  await tarStream(open(), async (header, stream, next) => {
     if (header.name.endsWith('layer.tar')) {
-      await feedTar(src, header.name, (_h, s, n) => {
+      await tarStream(maybeGunzip(stream), (_h, s, n) => {
         entries++;
         s.on('end', n);
         s.resume();
       });
     } else {
-      for await (const _ of src) void _;
+      for await (const _ of stream) void _;
     }
     next();
   });
@@ -40,6 +70,7 @@ async function floor() {
 const t0 = process.hrtime.bigint();
 let entries = 0;
 if (mode === 'floor') entries = await floor();
+else if (mode === 'floor-tar-stream') entries = await floorTarStream();
 else if (mode === 'fathom') {
   const image = await loadImage(open(), path, { defaultPlatform: 'linux/amd64', filePath: path });
   analyzeImage(image);

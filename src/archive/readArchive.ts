@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { InputError } from '../model/errors.js';
 import { decompress, looksLikeTar, sniffCompression } from '../layer/compression.js';
-import { feedTar, type TarEntryStream } from '../layer/feedTar.js';
+import { tarEntries } from '../tar/tarEntries.js';
 import { readLayerBlob, type LayerBlob } from '../layer/readLayer.js';
 import { PathTable } from '../model/pathTable.js';
 
@@ -106,30 +106,23 @@ export async function readArchive(
   }
   const outer = decompress(replay(first.chunks, it, first.done), compressed ? 'gzip' : 'none', name);
 
-  await feedTar(outer, name, async (header, stream: TarEntryStream, next) => {
+  for await (const { header, body } of tarEntries(outer, name)) {
     entries++;
     const path = archivePath(header.name);
     current = path;
     if (header.type === 'symlink' || header.type === 'link') {
-      const target = header.type === 'symlink' ? posix.join(posix.dirname(path), header.linkname ?? '') : header.linkname ?? '';
+      const target = header.type === 'symlink' ? posix.join(posix.dirname(path), header.linkname) : header.linkname;
       links.set(path, archivePath(target));
-      stream.resume();
-      stream.on('end', next);
-      return;
+      continue;
     }
-    if (header.type !== 'file' && header.type !== 'contiguous-file') {
-      stream.resume();
-      stream.on('end', next);
-      return;
-    }
-    const src = stream[Symbol.asyncIterator]();
+    if (header.type !== 'file' && header.type !== 'contiguous-file') continue;
+    const src = body[Symbol.asyncIterator]();
     const p = await peek(src, 512);
     const kind = sniffCompression(p.head);
     const tarLike = kind !== 'none' || looksLikeTar(p.head) || (p.head.length >= 512 && p.head.every((b) => b === 0));
     if (tarLike && header.size > 0) {
       // in a plain (not gzip'd) archive file the blob's bytes sit at the entry's data offset
-      const offset = (header as { byteOffset?: number }).byteOffset;
-      const range = filePath && !compressed && offset !== undefined ? { path: filePath, offset, size: header.size } : undefined;
+      const range = filePath && !compressed ? { path: filePath, offset: header.byteOffset, size: header.size } : undefined;
       const blob = await readLayerBlob(replay(p.chunks, src, p.done), `${name}: ${path}`, range, paths);
       layers.set(path, blob);
       digests.set(path, blob.digest);
@@ -145,8 +138,7 @@ export async function readArchive(
       digests.set(path, digest);
       if (keep) metadata.set(path, { text: Buffer.concat(parts).toString('utf8'), digest });
     }
-    next();
-  });
+  }
   if (entries === 0) throw new InputError(`${name}: the archive holds no entries`);
   return { metadata, layers, paths, digests, links, compressed };
 }

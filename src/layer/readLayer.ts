@@ -1,4 +1,3 @@
-import type { Header } from 'tar-stream';
 import xxhash from 'xxhash-wasm';
 import type { Compression } from '../model/types.js';
 import { InputError } from '../model/errors.js';
@@ -7,7 +6,8 @@ import { PathTable } from '../model/pathTable.js';
 import { decompress, looksLikeTar, sniffCompression } from './compression.js';
 import { capturesText, ContentProbeCollector } from './contentProbe.js';
 import { normalizeTarPath, parseWhiteout } from './tarPath.js';
-import { feedTar } from './feedTar.js';
+import { TarParser } from '../tar/tarParser.js';
+import type { TarEntryType } from '../tar/tarHeader.js';
 import { hashFileRange, ParallelSha256 } from './parallelSha256.js';
 
 /** What one layer blob holds, read in one streaming pass. */
@@ -27,7 +27,7 @@ const hasher = xxhash();
 const EMPTY = new Uint8Array(0);
 
 /** tar entry types → the model's kind codes (others, such as GNU sparse or volume headers, are skipped) */
-const KINDS: Partial<Record<Header['type'], number>> = {
+const KINDS: Partial<Record<TarEntryType, number>> = {
   file: FILE,
   'contiguous-file': FILE,
   directory: DIR,
@@ -37,14 +37,6 @@ const KINDS: Partial<Record<Header['type'], number>> = {
   'block-device': 5,
   fifo: 6,
 };
-
-function paxNumber(header: Header, key: string, fallback: number): number {
-  const pax = header.pax as Record<string, string> | null | undefined;
-  const v = pax?.[key];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : fallback;
-}
 
 /**
  * Read one layer blob (plain tar, gzip or zstd — sniffed by magic bytes) into its entries.
@@ -113,49 +105,66 @@ export async function readLayerBlob(
 
   const files = new LayerEntries(paths);
   let size = 0;
-  await feedTar(uncompressed(), what, (header, stream, next) => {
-    size += header.size;
-    const path = normalizeTarPath(header.name);
-    const drain = () => {
-      stream.on('end', next);
-      stream.resume();
-    };
-    if (path === '/') return drain();
-    const wh = parseWhiteout(path);
-    if (wh) {
-      if (wh.kind === 'whiteout') files.addWhiteout(wh.target);
-      else if (wh.kind === 'opaque') files.addOpaque(wh.dir);
-      return drain();
-    }
-    const kind = KINDS[header.type];
-    if (kind === undefined) return drain();
-    const mode = header.mode & 0o7777;
-    const uid = paxNumber(header, 'uid', header.uid);
-    const gid = paxNumber(header, 'gid', header.gid);
-    if (kind !== FILE) {
-      const link = kind === SYMLINK ? header.linkname ?? '' : kind === HARDLINK ? normalizeTarPath(header.linkname ?? '') : undefined;
-      files.addFile(path, kind, mode, uid, gid, header.size, link, undefined, undefined);
-      return drain();
-    }
-    // most files arrive in one chunk: hash those in one call and create a streaming hasher only for the rest
-    let first: Buffer | undefined;
-    let h: ReturnType<typeof create64> | undefined;
-    const probe = new ContentProbeCollector(capturesText(path));
-    stream.on('data', (chunk: Buffer) => {
-      probe.update(chunk);
+  // the member being read: its fields wait for the end of its content, when its hash is known
+  let path = '';
+  let kind = -1;
+  let mode = 0;
+  let uid = 0;
+  let gid = 0;
+  let fileSize = 0;
+  // most files arrive in one chunk: hash those in one call and create a streaming hasher only for the rest
+  let first: Buffer | undefined;
+  let h: ReturnType<typeof create64> | undefined;
+  let probe: ContentProbeCollector | undefined;
+  const parser = new TarParser(what, {
+    entry(header) {
+      size += header.size;
+      kind = -1;
+      path = normalizeTarPath(header.name);
+      if (path === '/') return;
+      const wh = parseWhiteout(path);
+      if (wh) {
+        if (wh.kind === 'whiteout') files.addWhiteout(wh.target);
+        else if (wh.kind === 'opaque') files.addOpaque(wh.dir);
+        return;
+      }
+      const k = KINDS[header.type];
+      if (k === undefined) return;
+      mode = header.mode & 0o7777;
+      uid = header.uid;
+      gid = header.gid;
+      if (k !== FILE) {
+        const link = k === SYMLINK ? header.linkname : k === HARDLINK ? normalizeTarPath(header.linkname) : undefined;
+        files.addFile(path, k, mode, uid, gid, header.size, link, undefined, undefined);
+        return;
+      }
+      kind = k;
+      fileSize = header.size;
+      first = undefined;
+      h = undefined;
+      probe = new ContentProbeCollector(capturesText(path));
+    },
+    data(chunk) {
+      if (kind !== FILE) return;
+      probe!.update(chunk);
       if (h) h.update(chunk);
       else if (first === undefined) first = chunk;
       else {
         h = create64().update(first).update(chunk);
         first = undefined;
       }
-    });
-    stream.on('end', () => {
+    },
+    end() {
+      if (kind !== FILE) return;
       const hash = h ? h.digest() : h64Raw(first ?? EMPTY);
-      files.addFile(path, kind, mode, uid, gid, header.size, undefined, hash, probe.finish());
-      next();
-    });
+      files.addFile(path, kind, mode, uid, gid, fileSize, undefined, hash, probe!.finish());
+      first = undefined;
+      h = undefined;
+      probe = undefined;
+    },
   });
+  for await (const chunk of uncompressed()) parser.write(chunk);
+  parser.finish();
   if (!sniffed) throw new InputError(`${what}: empty layer blob`);
   const fileDigest = await fromFile?.catch((err: Error) => {
     throw new InputError(`${what}: cannot re-read the blob for its digest (${err.message})`);

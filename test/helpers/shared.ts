@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { loadImage } from '../../src/loadImage.js';
@@ -57,4 +57,15 @@ export function expectedTable(): ExpectedRow[] {
 
 export function archivePathFor(row: ExpectedRow, layout: string): string {
   return layout === 'dive-fixtures' ? join(IMAGES, 'dive-fixtures', row.image) : join(IMAGES, 'corpus', layout, row.image);
+}
+
+/** Every archive of the shared corpus (each image in each layout), plus dive's own fixture. */
+export function sharedImages(): string[] {
+  const corpus = join(IMAGES, 'corpus');
+  const out = [DIVE_FIXTURE];
+  for (const layout of readdirSync(corpus).sort()) {
+    if (layout === 'dockerfiles') continue;
+    for (const f of readdirSync(join(corpus, layout)).sort()) if (f.endsWith('.tar')) out.push(join(corpus, layout, f));
+  }
+  return out;
 }
