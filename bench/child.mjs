@@ -11,6 +11,7 @@ import { analyzeImage } from '../dist/src/analysis/analyzeImage.js';
 import { tarEntries } from '../dist/src/tar/tarEntries.js';
 import { TarParser } from '../dist/src/tar/tarParser.js';
 import { sniffCompression } from '../dist/src/layer/compression.js';
+import { withBatchGc } from '../dist/src/cli/batchGc.js';
 
 const [mode, path] = process.argv.slice(2);
 const open = () => createReadStream(path, { highWaterMark: 1 << 20 });
@@ -72,9 +73,12 @@ let entries = 0;
 if (mode === 'floor') entries = await floor();
 else if (mode === 'floor-tar-stream') entries = await floorTarStream();
 else if (mode === 'fathom') {
-  const image = await loadImage(open(), path, { defaultPlatform: 'linux/amd64', filePath: path });
-  analyzeImage(image);
-  entries = image.layers.reduce((s, l) => s + l.files.count, 0);
+  // as the CLI runs it (src/cli/analyzeCommand.ts)
+  entries = await withBatchGc(async () => {
+    const image = await loadImage(open(), path, { defaultPlatform: 'linux/amd64', filePath: path });
+    analyzeImage(image);
+    return image.layers.reduce((s, l) => s + l.files.count, 0);
+  });
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 // VmHWM is this process image's own peak: ru_maxrss would carry the parent's peak across fork+exec

@@ -9,6 +9,7 @@ import { ruleChecks, ruleSettingsFrom } from '../ci/ruleChecks.js';
 import { thresholdChecks } from '../ci/thresholdChecks.js';
 import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
 import { loadImage } from '../loadImage.js';
+import { withBatchGc } from './batchGc.js';
 import { ConfigError, InputError } from '../model/errors.js';
 import { checksText, ciText } from '../report/ciText.js';
 import { parseFormat, renderReport, type Format } from '../report/formats.js';
@@ -100,9 +101,11 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const settings = ruleSettingsFrom(config.ruleSettings, config.ignore, RULES);
   const dockerfile = args.dockerfile !== undefined ? await readDockerfile(args.dockerfile) : undefined;
 
-  const image = await load(args.ref!, args, true);
-  const baseImage = args.base !== undefined ? await load(args.base, args, false) : undefined;
-  const analysis = analyzeImage(image);
+  const { image, baseImage, analysis } = await withBatchGc(async () => {
+    const image = await load(args.ref!, args, true);
+    const baseImage = args.base !== undefined ? await load(args.base, args, false) : undefined;
+    return { image, baseImage, analysis: analyzeImage(image) };
+  });
   const base = detectBaseLayers(image, baseImage);
   const ruleCtx = buildRuleContext(image, analysis, base, dockerfile);
   const rules = ruleChecks(RULES, ruleCtx, settings, { onlyUserLayers: args.onlyUserLayers === true, today: new Date().toISOString().slice(0, 10) });

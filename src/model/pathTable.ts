@@ -9,6 +9,9 @@ export class PathTable {
   private readonly ids = new Map<string, number>();
   private readonly paths: string[] = ['/'];
   private readonly parents = int32Column();
+  /** The parent of the last path interned the slow way, and its id. */
+  private lastDir = '/';
+  private lastDirId = 0;
 
   constructor() {
     this.ids.set('/', 0);
@@ -23,6 +26,9 @@ export class PathTable {
   intern(path: string): number {
     const hit = this.ids.get(path);
     if (hit !== undefined) return hit;
+    // a tar lists a directory's files together: most new paths are children of the last new path's parent
+    const slash = path.lastIndexOf('/');
+    if (slash === this.lastDir.length && slash > 0 && path.startsWith(this.lastDir)) return this.add(path, this.lastDirId);
     // walk up to the nearest known ancestor, then add the missing ones top-down (no recursion: paths can be deep)
     const missing: string[] = [path];
     let parent = 0;
@@ -35,14 +41,20 @@ export class PathTable {
       }
       missing.push(dir);
     }
-    for (let i = missing.length - 1; i >= 0; i--) {
-      const id = this.paths.length;
-      this.paths.push(missing[i]!);
-      this.parents.push(parent);
-      this.ids.set(missing[i]!, id);
-      parent = id;
+    for (let i = missing.length - 1; i >= 1; i--) parent = this.add(missing[i]!, parent);
+    if (slash > 0) {
+      this.lastDir = missing.length > 1 ? missing[1]! : path.slice(0, slash);
+      this.lastDirId = parent;
     }
-    return parent;
+    return this.add(path, parent);
+  }
+
+  private add(path: string, parent: number): number {
+    const id = this.paths.length;
+    this.paths.push(path);
+    this.parents.push(parent);
+    this.ids.set(path, id);
+    return id;
   }
 
   /** The id of a path, or -1 when no layer names it. */

@@ -90,12 +90,36 @@ export function isZeroBlock(b: Uint8Array, off: number): boolean {
   return true;
 }
 
+let cachedBuffer: ArrayBufferLike | undefined;
+let cachedWords: Uint32Array | undefined;
+
+/** A word view of a chunk's whole buffer, made once per chunk rather than once per header. */
+function wordsOf(buffer: ArrayBufferLike): Uint32Array | undefined {
+  if (buffer !== cachedBuffer) {
+    cachedBuffer = buffer;
+    cachedWords = buffer.byteLength % 4 === 0 ? new Uint32Array(buffer) : undefined;
+  }
+  return cachedWords;
+}
+
 /** The header checksum: unsigned (POSIX) or signed (some historic writers), with the field itself as spaces. */
 export function checksumMatches(b: Uint8Array, off: number): boolean {
-  // one branch-free pass: this runs for every member and dominated parsing when it also tracked the signed sum
+  // this runs for every member and was the parser's largest cost: sum four bytes a step when the block is aligned
   let sum = 0;
   const end = off + BLOCK;
-  for (let i = off; i < end; i++) sum += b[i]!;
+  const at = b.byteOffset + off;
+  const words = wordsOf(b.buffer);
+  if ((at & 3) === 0 && words) {
+    // two 16-bit lanes; 128 words add at most 65,280 to a lane, so lanes never carry into each other
+    let lanes = 0;
+    for (let i = at >>> 2, e = i + BLOCK / 4; i < e; i++) {
+      const w = words[i]!;
+      lanes += (w & 0x00ff00ff) + ((w >>> 8) & 0x00ff00ff);
+    }
+    sum = (lanes % 65536) + Math.floor(lanes / 65536);
+  } else {
+    for (let i = off; i < end; i++) sum += b[i]!;
+  }
   for (let i = off + 148; i < off + 156; i++) sum -= b[i]!;
   sum += 8 * 0x20;
   const stored = readNumber(b, off + 148, 8);
