@@ -52,6 +52,22 @@ export class ImageFiles {
     return this.read(id, (t) => t.kind) === WHITEOUT;
   }
 
+  kind(id: number): number {
+    return this.read(id, (t) => t.kind);
+  }
+
+  /** The layer that hid the entry, or -1 while it is visible. */
+  hiddenBy(id: number): number {
+    return this.read(id, (t) => t.hiddenBy);
+  }
+
+  /** Same metadata and content (dive's test for "modified"). */
+  sameContent(a: number, b: number): boolean {
+    const ka = this.layerOf(a);
+    const kb = this.layerOf(b);
+    return this.layers[ka]!.sameContent(a - this.starts[ka]!, this.layers[kb]!, b - this.starts[kb]!);
+  }
+
   /** The entry with image-wide id `id`, as an object. */
   entry(id: number): LayerEntry {
     const k = this.layerOf(id);

@@ -20,6 +20,8 @@ export const DELETED = 2;
 export const OPAQUED = 3;
 export const DUPLICATE = 4;
 
+const HEX_SCRATCH = Buffer.alloc(8);
+
 const HOW_MASK = 7;
 const SYNTHETIC = 8;
 const MISSING = 16;
@@ -120,10 +122,30 @@ export class LayerEntries {
     this.flags.set(i, (this.flags.get(i) & ~HOW_MASK) | how);
   }
 
+  /**
+   * Whether entry `i` here and entry `j` of `other` have the same metadata and content (dive's "modified" test),
+   * read straight from the columns.
+   */
+  sameContent(i: number, other: LayerEntries, j: number): boolean {
+    return (
+      this.kind.get(i) === other.kind.get(j) &&
+      this.mode.get(i) === other.mode.get(j) &&
+      this.uid.get(i) === other.uid.get(j) &&
+      this.gid.get(i) === other.gid.get(j) &&
+      this.size.get(i) === other.size.get(j) &&
+      (this.flags.get(i) & HASHED) === (other.flags.get(j) & HASHED) &&
+      this.hashLo.get(i) === other.hashLo.get(j) &&
+      this.hashHi.get(i) === other.hashHi.get(j) &&
+      this.links.get(i) === other.links.get(j)
+    );
+  }
+
   private hashKey(i: number): string | undefined {
     if ((this.flags.get(i) & HASHED) === 0) return undefined;
-    const hi = (this.hashHi.get(i) >>> 0).toString(16).padStart(8, '0');
-    return hi + (this.hashLo.get(i) >>> 0).toString(16).padStart(8, '0');
+    // one native hex conversion: the rules make every visible entry into an object, several times over
+    HEX_SCRATCH.writeInt32BE(this.hashHi.get(i), 0);
+    HEX_SCRATCH.writeInt32BE(this.hashLo.get(i), 4);
+    return HEX_SCRATCH.toString('hex');
   }
 
   /** The entry as an object, for consumers that want one (reports, rules, the browser); `layer` is its index. */

@@ -19,7 +19,7 @@ function rows(layer: number, against: number, opts: { hide?: Mark[]; filter?: st
     hide: new Set(opts.hide ?? []),
     filter: opts.filter ? new RegExp(opts.filter) : null,
     sort: opts.sort ?? 'name',
-    collapsed: new Set((opts.collapsed ?? []).map((p) => tree.byPath.get(p)!.id)),
+    collapsed: new Set((opts.collapsed ?? []).map((p) => tree.nodeOf(p)!.id)),
   });
   return view.window(0, view.totalRows).map((r) => [r.node.path, r.mark, r.size] as const);
 }

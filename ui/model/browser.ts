@@ -159,7 +159,7 @@ export class Browser {
 
   /** Put the cursor on a path (expanding its parents), e.g. to show a wasted file or a finding. */
   jumpTo(path: string, layer?: number): boolean {
-    const node = this.tree.byPath.get(path);
+    const node = this.tree.nodeOf(path);
     if (!node) return false;
     if (layer !== undefined) this.set({ layer });
     for (let p = node.parent; p; p = p.parent) {

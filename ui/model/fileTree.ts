@@ -1,59 +1,84 @@
-import type { FileEntry, Image, LayerEntry } from '../../src/model/types.js';
+import type { FileEntry, Image } from '../../src/model/types.js';
+import type { ImageFiles } from '../../src/model/imageFiles.js';
+import { DIR, OPAQUE, WHITEOUT } from '../../src/model/layerEntries.js';
 
-/** Every path that exists in any layer, once, name-sorted: built once per image, never copied per layer. */
+/**
+ * Every path that exists in any layer, once, name-sorted: built once per image, never copied per layer. A node holds
+ * no entry objects: its history is read from the image's columns (`ImageFiles`) when a layer is shown.
+ */
 export interface TreeNode {
   readonly id: number;
   readonly name: string;
   readonly path: string;
   readonly parent: TreeNode | undefined;
   readonly children: TreeNode[];
-  readonly events: readonly LayerEntry[];
+  /** The path's id in the image's path table. */
+  readonly pathId: number;
+  /** Whether some layer names the path (a directory only implied by what is below it has no history). */
+  readonly hasHistory: boolean;
 }
 
 export type Mark = 'added' | 'modified' | 'removed' | 'unmodified';
 
-/** The entry visible at `path` in the merged filesystem after layer `layer` (undefined when none). */
-export function entryAt(node: TreeNode, layer: number): FileEntry | undefined {
-  for (let i = node.events.length - 1; i >= 0; i--) {
-    const e = node.events[i]!;
-    if (e.type !== 'entry' || e.layer > layer) continue;
-    if (e.hiddenBy < 0 || e.hiddenBy > layer) return e;
-  }
-  return undefined;
-}
-
-function sameContent(a: FileEntry, b: FileEntry): boolean {
-  return a.kind === b.kind && a.mode === b.mode && a.uid === b.uid && a.gid === b.gid && a.size === b.size && a.hash === b.hash && a.link === b.link;
-}
-
 export interface FileTree {
+  readonly files: ImageFiles;
   readonly root: TreeNode;
   readonly nodes: readonly TreeNode[];
-  readonly byPath: ReadonlyMap<string, TreeNode>;
+  /** The node of a path, if the image has it. */
+  nodeOf(path: string): TreeNode | undefined;
 }
 
+/** Image-wide id of the entry visible at the node's path after layer `layer`, or -1. */
+export function entryIdAt(files: ImageFiles, node: TreeNode, layer: number): number {
+  let found = -1;
+  // the history is in layer order: the last entry still visible at `layer` wins
+  for (let id = files.first(node.pathId); id >= 0; id = files.next(id)) {
+    if (files.layerOf(id) > layer) break;
+    const kind = files.kind(id);
+    if (kind === WHITEOUT || kind === OPAQUE) continue;
+    const hiddenBy = files.hiddenBy(id);
+    if (hiddenBy < 0 || hiddenBy > layer) found = id;
+  }
+  return found;
+}
+
+/** The entry visible at the node's path after layer `layer`, as an object (for the rows on screen). */
+export function entryAt(tree: FileTree, node: TreeNode, layer: number): FileEntry | undefined {
+  const id = entryIdAt(tree.files, node, layer);
+  return id < 0 ? undefined : (tree.files.entry(id) as FileEntry);
+}
+
+const NAMED = 1;
+const IMPLIED = 2;
+
 export function buildFileTree(image: Image): FileTree {
-  const nodes: TreeNode[] = [];
-  const byPath = new Map<string, TreeNode>();
-  const root: TreeNode = { id: 0, name: '/', path: '/', parent: undefined, children: [], events: [] };
-  nodes.push(root);
-  byPath.set('/', root);
-  const ensure = (path: string, events: readonly LayerEntry[] = []): TreeNode => {
-    const hit = byPath.get(path);
-    if (hit) return hit;
-    const i = path.lastIndexOf('/');
-    const parent = ensure(i <= 0 ? '/' : path.slice(0, i));
-    const node: TreeNode = { id: nodes.length, name: path.slice(i + 1), path, parent, children: [], events };
-    nodes.push(node);
-    byPath.set(path, node);
-    parent.children.push(node);
-    return node;
-  };
-  // ids ascend from parents to children, so a path with a history is reached before anything implies it
   const files = image.files;
-  for (const p of files.pathIds()) ensure(files.paths.path(p), files.history(p));
-  for (const n of nodes) n.children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { root, nodes, byPath };
+  const table = files.paths;
+  // the path table may hold other images' paths (one table per archive): keep this image's and their ancestors
+  const present = new Uint8Array(table.size);
+  for (const p of files.pathIds()) present[p] = NAMED;
+  // a parent's id is smaller than its children's: walking ids downwards reaches every ancestor
+  for (let p = table.size - 1; p > 0; p--) if (present[p] !== 0) present[table.parent(p)]! |= IMPLIED;
+  const nodeOfPath = new Int32Array(table.size).fill(-1);
+  const root: TreeNode = { id: 0, name: '/', path: '/', parent: undefined, children: [], pathId: 0, hasHistory: false };
+  const nodes: TreeNode[] = [root];
+  nodeOfPath[0] = 0;
+  for (let p = 1; p < table.size; p++) {
+    if (present[p] === 0) continue;
+    const path = table.path(p);
+    const parent = nodes[nodeOfPath[table.parent(p)]!]!;
+    const node: TreeNode = { id: nodes.length, name: path.slice(path.lastIndexOf('/') + 1), path, parent, children: [], pathId: p, hasHistory: (present[p]! & NAMED) !== 0 };
+    nodeOfPath[p] = node.id;
+    nodes.push(node);
+    parent.children.push(node);
+  }
+  for (const n of nodes) if (n.children.length > 1) n.children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const nodeOf = (path: string): TreeNode | undefined => {
+    const p = table.lookup(path);
+    const id = p < 0 ? -1 : nodeOfPath[p]!;
+    return id < 0 ? undefined : nodes[id];
+  };
+  return { files, root, nodes, nodeOf };
 }
 
 /**
@@ -77,6 +102,7 @@ const REMOVED = 3;
 
 export function layerState(tree: FileTree, layer: number, against: number): LayerState {
   const n = tree.nodes.length;
+  const files = tree.files;
   const present = new Uint8Array(n);
   const mark = new Uint8Array(n);
   const size = new Float64Array(n);
@@ -99,7 +125,7 @@ export function layerState(tree: FileTree, layer: number, against: number): Laye
       else if (m === REMOVED) removed++;
       if (m !== UNMODIFIED) changed++;
     }
-    if (node.events.length === 0) {
+    if (!node.hasHistory) {
       // a directory no layer wrote an entry for: it exists while something below it does
       if (shown > 0 || id === 0) {
         present[id] = 1;
@@ -108,19 +134,20 @@ export function layerState(tree: FileTree, layer: number, against: number): Laye
       size[id] = mark[id] === REMOVED ? removedBytes : bytes;
       continue;
     }
-    const now = entryAt(node, layer);
-    const before = against >= 0 ? entryAt(node, against) : undefined;
-    if (now) {
+    const now = entryIdAt(files, node, layer);
+    const before = against >= 0 ? entryIdAt(files, node, against) : -1;
+    if (now >= 0) {
       present[id] = 1;
-      if (now.kind !== 'dir') bytes += now.size;
-      if (!before) mark[id] = ADDED;
-      else if (now !== before && !sameContent(now, before)) mark[id] = MODIFIED;
-      else if (changed > 0 && now.kind === 'dir') mark[id] = MODIFIED;
-    } else if (before || shown > 0) {
+      const dir = files.kind(now) === DIR;
+      if (!dir) bytes += files.size(now);
+      if (before < 0) mark[id] = ADDED;
+      else if (now !== before && !files.sameContent(now, before)) mark[id] = MODIFIED;
+      else if (changed > 0 && dir) mark[id] = MODIFIED;
+    } else if (before >= 0 || shown > 0) {
       present[id] = 1;
       mark[id] = REMOVED;
       // what was removed, for display
-      bytes = removedBytes + (before && before.kind !== 'dir' ? before.size : 0);
+      bytes = removedBytes + (before >= 0 && files.kind(before) !== DIR ? files.size(before) : 0);
     }
     size[id] = bytes;
   }

@@ -75,7 +75,7 @@ export class TreeView {
 
   private row(node: TreeNode, depth: number): Row {
     const mark = MARKS[this.state.mark[node.id]!]!;
-    const entry = entryAt(node, mark === 'removed' && this.state.against >= 0 ? this.state.against : this.state.layer);
+    const entry = entryAt(this.tree, node, mark === 'removed' && this.state.against >= 0 ? this.state.against : this.state.layer);
     return {
       node,
       depth,
