@@ -1,3 +1,4 @@
+import { InputError } from '../model/errors.js';
 import { TarParser } from './tarParser.js';
 import type { TarHeader } from './tarHeader.js';
 
@@ -29,7 +30,14 @@ export async function* tarEntries(chunks: AsyncIterable<Buffer>, what: string): 
   /** Parse one more chunk; false when the source has ended (after checking it ended cleanly). */
   async function pull(): Promise<boolean> {
     if (ended) return false;
-    const r = await source.next();
+    let r: IteratorResult<Buffer>;
+    try {
+      r = await source.next();
+    } catch (err) {
+      // a read error of the source (a file, a pipe, an engine's HTTP stream) is bad input: one line that names it
+      if (err instanceof InputError) throw err;
+      throw new InputError(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
     if (at === queue.length) {
       queue = [];
       at = 0;

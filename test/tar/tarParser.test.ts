@@ -298,3 +298,17 @@ test('gzip-compressed shared layers parse the same as their uncompressed twins',
   assert.ok(a.length >= 1);
   assert.deepEqual(a, await layersOf(plain));
 });
+
+test('a read error of the source ends the entries with one InputError naming the archive', async () => {
+  const bytes = Buffer.concat(await packAll([{ name: 'a.bin', content: Buffer.alloc(5000, 1) }]));
+  async function* failing(): AsyncGenerator<Buffer> {
+    yield bytes.subarray(0, 1024);
+    throw new Error('connection reset');
+  }
+  await assert.rejects(
+    (async () => {
+      for await (const { body } of tarEntries(failing(), 'engine:alpine')) await collect(body);
+    })(),
+    (err: Error) => err.name === 'InputError' && err.message === 'engine:alpine: connection reset',
+  );
+});
