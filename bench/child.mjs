@@ -3,21 +3,20 @@
 // Modes: baseline (modules loaded, nothing read), floor (decompress + tar parse with fathom's own tar parser,
 // no analysis), floor-tar-stream (the same with the tar-stream library, for reference), fathom (full analysis).
 import { createReadStream, readFileSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import { pipeline, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import { loadImage } from '../dist/src/loadImage.js';
 import { analyzeImage } from '../dist/src/analysis/analyzeImage.js';
 import { tarEntries } from '../dist/src/tar/tarEntries.js';
 import { TarParser } from '../dist/src/tar/tarParser.js';
-import { sniffCompression } from '../dist/src/layer/compression.js';
+import { decompress, sniffCompression } from '../dist/src/layer/compression.js';
 import { withBatchGc } from '../dist/src/cli/batchGc.js';
 
 const [mode, path] = process.argv.slice(2);
 const open = () => createReadStream(path, { highWaterMark: 1 << 20 });
 
-/** A member's chunks, gunzipped when they start with gzip's magic. */
-async function* maybeGunzip(body) {
+/** A member's chunks, decompressed (when its magic says so) by the same code fathom uses. */
+async function* maybeDecompressed(body) {
   const it = body[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
@@ -25,8 +24,7 @@ async function* maybeGunzip(body) {
     yield first.value;
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
   }
-  if (sniffCompression(first.value) !== 'gzip') return yield* all();
-  yield* pipeline(Readable.from(all()), createGunzip({ chunkSize: 1 << 20 }), () => {});
+  yield* decompress(all(), sniffCompression(first.value), path);
 }
 
 async function floor() {
@@ -34,7 +32,7 @@ async function floor() {
   for await (const { header, body } of tarEntries(open(), path)) {
     if (!header.name.endsWith('layer.tar')) continue;
     const parser = new TarParser(header.name, { entry: () => entries++, data: () => {}, end: () => {} });
-    for await (const chunk of maybeGunzip(body)) parser.write(chunk);
+    for await (const chunk of maybeDecompressed(body)) parser.write(chunk);
     parser.finish();
   }
   return entries;
@@ -55,7 +53,7 @@ async function floorTarStream() {
   let entries = 0;
   await tarStream(open(), async (header, stream, next) => {
     if (header.name.endsWith('layer.tar')) {
-      await tarStream(maybeGunzip(stream), (_h, s, n) => {
+      await tarStream(maybeDecompressed(stream), (_h, s, n) => {
         entries++;
         s.on('end', n);
         s.resume();

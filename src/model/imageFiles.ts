@@ -49,7 +49,7 @@ export class ImageFiles {
   }
 
   isWhiteout(id: number): boolean {
-    return this.read(id, (t) => t.kind) === WHITEOUT;
+    return this.kind(id) === WHITEOUT;
   }
 
   kind(id: number): number {
@@ -104,7 +104,7 @@ export class ImageFiles {
   /** Whether the final filesystem shows a directory entry at this path. */
   isVisibleDir(pathId: number): boolean {
     const id = this.visibleId(pathId);
-    return id >= 0 && this.read(id, (t) => t.kind) === DIR;
+    return id >= 0 && this.kind(id) === DIR;
   }
 
   /** Ids of the paths that have a history in this image (ancestors named only implicitly are left out). */
