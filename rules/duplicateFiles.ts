@@ -1,4 +1,5 @@
-import type { Finding, Rule } from './types.js';
+import { visibleFiles } from './support/perFile.js';
+import type { Finding, Rule } from './support/types.js';
 
 /** Only files at least this big are worth a finding. */
 const MIN_BYTES = 4096;
@@ -18,8 +19,8 @@ export const duplicateFiles: Rule = {
   },
   check(ctx) {
     const groups = new Map<string, { size: number; paths: string[]; layer: number }>();
-    for (const e of ctx.tree.entries()) {
-      if (e.kind !== 'file' || e.size < MIN_BYTES || !e.hash) continue;
+    for (const e of visibleFiles(ctx)) {
+      if (e.size < MIN_BYTES || !e.hash) continue;
       const key = `${e.hash}:${e.size}`;
       const g = groups.get(key) ?? { size: e.size, paths: [], layer: e.layer };
       g.paths.push(e.path);

@@ -1,4 +1,4 @@
-import type { Rule } from './types.js';
+import type { Rule } from './support/types.js';
 
 /** Accounts in /etc/shadow with an empty password field: anyone can log in as them. */
 export const emptyPassword: Rule = {

@@ -3,7 +3,7 @@ import { commandArgv, envValue, findExecutable, isShellForm } from '../src/analy
 import type { MergedTree } from '../src/analysis/mergedTree.js';
 import { joinPath, parentOf } from '../src/layer/tarPath.js';
 import type { ElfFacts, ImageConfig } from '../src/model/types.js';
-import type { Finding, Rule, RuleContext } from './types.js';
+import type { Finding, Rule, RuleContext } from './support/types.js';
 
 /** Debian/Ubuntu multiarch directory names by ELF e_machine. */
 const TRIPLETS: Record<number, string> = {

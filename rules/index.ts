@@ -6,7 +6,7 @@ import { rootUser } from './rootUser.js';
 import { secretFiles } from './secretFiles.js';
 import { setuidSetgid } from './setuidSetgid.js';
 import { shellFormOnScratch } from './shellFormOnScratch.js';
-import type { Rule } from './types.js';
+import type { Rule } from './support/types.js';
 import { unpinnedBase } from './unpinnedBase.js';
 import { userNotFound } from './userNotFound.js';
 import { worldWritable } from './worldWritable.js';

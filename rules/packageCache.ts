@@ -1,4 +1,5 @@
-import type { Finding, Rule } from './types.js';
+import { visibleFiles } from './support/perFile.js';
+import type { Finding, Rule } from './support/types.js';
 
 /** Package manager caches and indexes that belong to the build, not the image. */
 const CACHES: ReadonlyArray<{ dir: string; what: string; fix: string }> = [
@@ -29,8 +30,7 @@ export const packageCache: Rule = {
   },
   check(ctx) {
     const totals = new Map<string, { bytes: number; files: number; layer: number }>();
-    for (const e of ctx.tree.entries()) {
-      if (e.kind !== 'file') continue;
+    for (const e of visibleFiles(ctx)) {
       const c = CACHES.find((x) => e.path.startsWith(x.dir + '/'));
       if (!c) continue;
       const t = totals.get(c.dir) ?? { bytes: 0, files: 0, layer: e.layer };

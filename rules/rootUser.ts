@@ -1,5 +1,5 @@
-import { parsePasswd, splitUser } from './passwd.js';
-import type { Rule } from './types.js';
+import { parsePasswd, splitUser } from './support/passwd.js';
+import type { Rule } from './support/types.js';
 
 /** The container runs as root: User empty, root, 0, root:<group>, 0:<group>, or a name that maps to uid 0. */
 export const rootUser: Rule = {

@@ -1,4 +1,5 @@
-import type { Finding, Rule } from './types.js';
+import { findingPerFile } from './support/perFile.js';
+import type { Rule } from './support/types.js';
 
 const SECRET_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/(^|\/)\.env(\.[\w-]+)?$/, 'a dotenv file'],
@@ -27,18 +28,13 @@ export const secretFiles: Rule = {
     related: ['dockle CIS-DI-0010', 'trivy secret scanning'],
   },
   check(ctx) {
-    const out: Finding[] = [];
-    for (const e of ctx.tree.entries()) {
-      if (e.kind !== 'file') continue;
+    return findingPerFile(ctx, (e) => {
       if (e.probe?.secretHeader) {
-        out.push({ message: `${e.path} holds a private key (${e.probe.secretHeader})`, path: e.path, layer: ctx.layerRef(e.layer), fix: 'remove the key from the build context; mount it at run time instead' });
-        continue;
+        return { message: `${e.path} holds a private key (${e.probe.secretHeader})`, fix: 'remove the key from the build context; mount it at run time instead' };
       }
       const hit = SECRET_NAMES.find(([re]) => re.test(e.path));
-      if (hit && e.size > 0 && !e.path.startsWith('/usr/share/') && !e.path.startsWith('/etc/ssl/certs/')) {
-        out.push({ message: `${e.path} looks like ${hit[1]} (${e.size} bytes)`, path: e.path, layer: ctx.layerRef(e.layer), fix: 'keep it out of the image (.dockerignore); pass secrets at run time or with RUN --mount=type=secret' });
-      }
-    }
-    return out.sort((a, b) => (a.path! < b.path! ? -1 : 1));
+      if (!hit || e.size === 0 || e.path.startsWith('/usr/share/') || e.path.startsWith('/etc/ssl/certs/')) return undefined;
+      return { message: `${e.path} looks like ${hit[1]} (${e.size} bytes)`, fix: 'keep it out of the image (.dockerignore); pass secrets at run time or with RUN --mount=type=secret' };
+    });
   },
 };

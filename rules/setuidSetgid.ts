@@ -1,4 +1,5 @@
-import type { Rule } from './types.js';
+import { findingPerFile } from './support/perFile.js';
+import type { Rule } from './support/types.js';
 
 /** Regular files with the setuid or setgid bit in the final filesystem (directories are not reported). */
 export const setuidSetgid: Rule = {
@@ -15,17 +16,15 @@ export const setuidSetgid: Rule = {
     related: ['dockle CIS-DI-0008', 'CIS Docker Benchmark 4.8'],
   },
   check(ctx) {
-    const out = [];
-    for (const e of ctx.tree.entries()) {
-      if (e.kind !== 'file' || (e.mode & 0o6000) === 0) continue;
-      const bits = [(e.mode & 0o4000) !== 0 ? 'setuid' : '', (e.mode & 0o2000) !== 0 ? 'setgid' : ''].filter(Boolean).join('+');
-      out.push({
+    return findingPerFile(ctx, (e) => {
+      if ((e.mode & 0o6000) === 0) return undefined;
+      const suid = (e.mode & 0o4000) !== 0;
+      const sgid = (e.mode & 0o2000) !== 0;
+      const bits = [suid ? 'setuid' : '', sgid ? 'setgid' : ''].filter(Boolean).join('+');
+      return {
         message: `${e.path} is ${bits} (mode ${(e.mode & 0o7777).toString(8).padStart(4, '0')}, owner ${e.uid}:${e.gid}), set in layer ${e.layer}`,
-        path: e.path,
-        layer: ctx.layerRef(e.layer),
-        fix: `chmod ${(e.mode & 0o4000) !== 0 ? 'u-s' : ''}${(e.mode & 0o6000) === 0o6000 ? ',' : ''}${(e.mode & 0o2000) !== 0 ? 'g-s' : ''} ${e.path} in the layer that adds it, or remove it`,
-      });
-    }
-    return out.sort((a, b) => (a.path! < b.path! ? -1 : 1));
+        fix: `chmod ${[suid ? 'u-s' : '', sgid ? 'g-s' : ''].filter(Boolean).join(',')} ${e.path} in the layer that adds it, or remove it`,
+      };
+    });
   },
 };

@@ -1,5 +1,5 @@
 import { isShellForm } from '../src/analysis/executables.js';
-import type { Finding, Rule } from './types.js';
+import type { Finding, Rule } from './support/types.js';
 
 /** A shell-form CMD/ENTRYPOINT/HEALTHCHECK in an image that has no /bin/sh: the container cannot start. */
 export const shellFormOnScratch: Rule = {

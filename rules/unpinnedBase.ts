@@ -1,5 +1,5 @@
 import { parseReference } from '../src/dockerfile/parseDockerfile.js';
-import type { Finding, Rule } from './types.js';
+import type { Finding, Rule } from './support/types.js';
 
 const BASE_NAME = 'org.opencontainers.image.base.name';
 const BASE_DIGEST = 'org.opencontainers.image.base.digest';

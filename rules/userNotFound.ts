@@ -1,5 +1,5 @@
-import { isNumeric, parsePasswd, splitUser } from './passwd.js';
-import type { Rule } from './types.js';
+import { isNumeric, parsePasswd, splitUser } from './support/passwd.js';
+import type { Rule } from './support/types.js';
 
 /** USER names a user (or group) the image's /etc/passwd (or /etc/group) does not have: the container cannot start. */
 export const userNotFound: Rule = {

@@ -1,4 +1,5 @@
-import type { Rule } from './types.js';
+import { findingPerFile } from './support/perFile.js';
+import type { Rule } from './support/types.js';
 
 const EXEMPT = [/^\/tmp(\/|$)/, /^\/var\/tmp(\/|$)/, /^\/dev\//, /^\/proc\//, /^\/run\/lock(\/|$)/];
 
@@ -15,12 +16,9 @@ export const worldWritable: Rule = {
     related: ['CIS Docker Benchmark 4.8'],
   },
   check(ctx) {
-    const out = [];
-    for (const e of ctx.tree.entries()) {
-      if (e.kind !== 'file' || (e.mode & 0o002) === 0) continue;
-      if (EXEMPT.some((re) => re.test(e.path))) continue;
-      out.push({ message: `${e.path} is world-writable (mode ${e.mode.toString(8).padStart(4, '0')})`, path: e.path, layer: ctx.layerRef(e.layer), fix: `chmod o-w ${e.path} (or COPY --chmod=0644)` });
-    }
-    return out.sort((a, b) => (a.path < b.path ? -1 : 1));
+    return findingPerFile(ctx, (e) => {
+      if ((e.mode & 0o002) === 0 || EXEMPT.some((re) => re.test(e.path))) return undefined;
+      return { message: `${e.path} is world-writable (mode ${e.mode.toString(8).padStart(4, '0')})`, fix: `chmod o-w ${e.path} (or COPY --chmod=0644)` };
+    });
   },
 };

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { Finding, Rule, RuleContext, Severity } from '../../rules/types.js';
+import type { Finding, Rule, RuleContext, Severity } from '../../rules/support/types.js';
 import { ConfigError } from '../model/errors.js';
 import type { Check, CheckLocation, CheckStatus } from './check.js';
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { RULES } from '../../rules/index.js';
-import { buildRuleContext } from '../../rules/context.js';
+import { buildRuleContext } from '../../rules/support/context.js';
 import { analyzeImage } from '../analysis/analyzeImage.js';
 import { detectBaseLayers } from '../analysis/baseLayers.js';
 import { summarize } from '../ci/check.js';

@@ -6,7 +6,7 @@ import { detectBaseLayers } from '../../src/analysis/baseLayers.js';
 import { ruleChecks, ruleSettingsFrom } from '../../src/ci/ruleChecks.js';
 import { ConfigError } from '../../src/model/errors.js';
 import type { Check } from '../../src/ci/check.js';
-import { buildRuleContext } from '../../rules/context.js';
+import { buildRuleContext } from '../../rules/support/context.js';
 import { RULES } from '../../rules/index.js';
 import { RULE_IMAGES } from '../helpers/rules.js';
 import { IMAGES, loadFile } from '../helpers/shared.js';
