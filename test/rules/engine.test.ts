@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { detectBaseLayers } from '../../src/analysis/baseLayers.js';
 import { ruleChecks, ruleSettingsFrom } from '../../src/ci/ruleChecks.js';
@@ -8,7 +10,7 @@ import { ConfigError } from '../../src/model/errors.js';
 import type { Check } from '../../src/ci/check.js';
 import { buildRuleContext } from '../../rules/support/context.js';
 import { RULES } from '../../rules/index.js';
-import { RULE_IMAGES } from '../helpers/rules.js';
+import { RULE_IMAGES } from '../helpers/ruleCases.js';
 import { IMAGES, loadFile } from '../helpers/shared.js';
 import { runCli } from '../helpers/runCli.js';
 
@@ -28,6 +30,17 @@ test('every rule file has meta: id, title, severity, docs with a fix', () => {
     ids.add(r.meta.id);
     assert.ok(['error', 'warn', 'info'].includes(r.meta.severity));
     assert.ok(r.meta.docs.length > 100 && /Fix:/.test(r.meta.docs), `${r.meta.id} docs say how to fix`);
+  }
+});
+
+test('rules/ holds one file per rule (plus index.ts and support/); each rule has its case table in test/rules/<id>.test.ts', () => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const files = readdirSync(join(here, '..', '..', 'rules')).filter((f) => f !== 'index.ts' && f !== 'support');
+  assert.equal(files.length, RULES.length, files.join(', '));
+  for (const r of RULES) {
+    const table = join(here, `${r.meta.id}.test.ts`);
+    assert.ok(existsSync(table), `${r.meta.id} has no test/rules/${r.meta.id}.test.ts`);
+    assert.match(readFileSync(table, 'utf8'), /^ruleCases\(/m, table);
   }
 });
 
