@@ -1,23 +1,18 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { RULES } from '../../rules/index.js';
-import { buildRuleContext } from '../../rules/support/context.js';
-import { analyzeImage } from '../analysis/analyzeImage.js';
-import { detectBaseLayers } from '../analysis/baseLayers.js';
-import { summarize } from '../ci/check.js';
 import { loadGateConfig, type ThresholdOverrides } from '../ci/gateConfig.js';
-import { ruleChecks, ruleSettingsFrom } from '../ci/ruleChecks.js';
-import { thresholdChecks } from '../ci/thresholdChecks.js';
 import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
-import { loadImage } from '../loadImage.js';
-import { withBatchGc } from './batchGc.js';
 import { ConfigError, InputError } from '../model/errors.js';
 import { checksText, ciText } from '../report/ciText.js';
 import { parseFormat, renderReport, type Format } from '../report/formats.js';
 import { jsonReport } from '../report/jsonReport.js';
 import type { ReportContext } from '../report/reportContext.js';
 import { textReport } from '../report/textReport.js';
+import type { ReviewArchive } from '../review/loadForReview.js';
+import { planReview, type Review, type ReviewPlan } from '../review/review.js';
+import { reviewImage } from '../review/reviewImage.js';
 import { streamSource, type ArchiveSource } from '../source/openArchive.js';
 import { openImageRef, parseImageRef } from '../source/openImageRef.js';
+import { withBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
 import { createProgress } from './progress.js';
 import { keyboard, loadKeyBindings } from './terminal.js';
@@ -66,22 +61,19 @@ export async function writeReportFile(path: string, text: string): Promise<void>
   }
 }
 
-async function load(ref: string, args: AnalyzeArgs, selectImage: boolean) {
+/** Open IMAGE (or --base) and say which image of it to review. */
+async function openForReview(ref: string, args: AnalyzeArgs, selectImage: boolean): Promise<ReviewArchive> {
   const source = await openSource(ref, args);
   const parsed = ref === '-' ? undefined : parseImageRef(ref, args.source);
   const image = parsed?.kind === 'oci-dir' && parsed.tag && args.image === undefined ? parsed.tag : selectImage ? args.image : undefined;
-  const progress = createProgress(process.stderr, source.size);
-  try {
-    return await loadImage(source.chunks, source.name, {
+  return {
+    source,
+    select: {
       ...(image !== undefined ? { image: String(image) } : {}),
       ...(args.platform ? { platform: args.platform } : {}),
       defaultPlatform: hostPlatform(),
-      ...(source.path ? { filePath: source.path } : {}),
-      ...(progress.update ? { onProgress: progress.update } : {}),
-    });
-  } finally {
-    progress.done();
-  }
+    },
+  };
 }
 
 async function readDockerfile(path: string) {
@@ -92,29 +84,52 @@ async function readDockerfile(path: string) {
   }
 }
 
-export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
-  const ci = args.ci === true || isCiEnv(process.env['CI']);
-  const reports = reportRequests(args);
-  const stdoutFormat = args.format !== undefined && args.output === undefined ? parseFormat(args.format) : undefined;
-  // configuration problems are found before the (possibly long) load
-  const config = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: thresholdOverrides(args) });
-  const settings = ruleSettingsFrom(config.ruleSettings, config.ignore, RULES);
-  const dockerfile = args.dockerfile !== undefined ? await readDockerfile(args.dockerfile) : undefined;
+/** Everything but the image, read and checked before the (possibly long) load. */
+async function planFor(args: AnalyzeArgs): Promise<ReviewPlan> {
+  const gate = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: thresholdOverrides(args) });
+  const plan = planReview({ gate, today: new Date().toISOString().slice(0, 10), onlyUserLayers: args.onlyUserLayers === true });
+  return args.dockerfile !== undefined ? { ...plan, dockerfile: await readDockerfile(args.dockerfile) } : plan;
+}
 
-  const { image, baseImage, analysis } = await withBatchGc(async () => {
-    const image = await load(args.ref!, args, true);
-    const baseImage = args.base !== undefined ? await load(args.base, args, false) : undefined;
-    return { image, baseImage, analysis: analyzeImage(image) };
-  });
-  const base = detectBaseLayers(image, baseImage);
-  const ruleCtx = buildRuleContext(image, analysis, base, dockerfile);
-  const rules = ruleChecks(RULES, ruleCtx, settings, { onlyUserLayers: args.onlyUserLayers === true, today: new Date().toISOString().slice(0, 10) });
-  const gate = summarize([...thresholdChecks(analysis, config), ...rules.checks]);
-  const ctx: ReportContext = { image, analysis, gate, version: fathomVersion(), base };
+export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
+  const output = outputFor(args);
+  const plan = await planFor(args);
+  const result = await withBatchGc(async () =>
+    reviewImage(
+      {
+        image: await openForReview(args.ref!, args, true),
+        ...(args.base !== undefined ? { base: () => openForReview(args.base!, args, false) } : {}),
+        progressFor: (source) => createProgress(process.stderr, source.size),
+      },
+      plan,
+    ),
+  );
+  return present(result, output, args, plan);
+}
+
+interface Output {
+  readonly ci: boolean;
+  readonly reports: Array<{ format: Format; file: string }>;
+  readonly stdoutFormat: Format | undefined;
+}
+
+/** Where the review goes, checked before anything is read. */
+function outputFor(args: AnalyzeArgs): Output {
+  return {
+    ci: args.ci === true || isCiEnv(process.env['CI']),
+    reports: reportRequests(args),
+    stdoutFormat: args.format !== undefined && args.output === undefined ? parseFormat(args.format) : undefined,
+  };
+}
+
+/** Reports to files, then the browser, a format on stdout, the CI summary or the plain report; the exit code. */
+async function present(result: Review, output: Output, args: AnalyzeArgs, plan: ReviewPlan): Promise<number> {
+  const { image, analysis, gate, base } = result;
+  const ctx: ReportContext = { image, analysis, gate, base, version: fathomVersion() };
   if (args.json) await writeReportFile(args.json, JSON.stringify({ ...jsonReport(image, analysis), checks: gate.checks, base }, null, 2) + '\n');
 
   const plainReport = () => process.stdout.write(textReport(image, analysis) + checksText(ctx));
-  if (!ci && reports.length === 0 && stdoutFormat === undefined) {
+  if (!output.ci && output.reports.length === 0 && output.stdoutFormat === undefined) {
     const tty = keyboard(args.ref === '-');
     if (!tty) {
       plainReport();
@@ -124,17 +139,17 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
     await runTui({ image, analysis, checks: gate.checks, baseLayers: base.count }, await loadKeyBindings(process.cwd()), tty);
     return 0;
   }
-  for (const r of reports) await writeReportFile(r.file, renderReport(r.format, ctx));
-  if (stdoutFormat !== undefined) {
-    process.stdout.write(renderReport(stdoutFormat, ctx));
-  } else if (ci) {
-    if (config.file) process.stderr.write(`fathom: using CI config ${config.file}\n`);
+  for (const r of output.reports) await writeReportFile(r.file, renderReport(r.format, ctx));
+  if (output.stdoutFormat !== undefined) {
+    process.stdout.write(renderReport(output.stdoutFormat, ctx));
+  } else if (output.ci) {
+    if (plan.gate.file) process.stderr.write(`fathom: using CI config ${plan.gate.file}\n`);
     process.stderr.write(`fathom: base image layers: ${base.count} (${base.detail})\n`);
     process.stdout.write(ciText(ctx, { color: useColor(process.stdout, process.env) }));
   } else {
     plainReport();
   }
-  return ci && gate.status === 'FAIL' ? 1 : 0;
+  return output.ci && gate.status === 'FAIL' ? 1 : 0;
 }
 
 /** dive's test: CI=true; fathom also takes 1 and yes. */
