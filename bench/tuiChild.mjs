@@ -17,7 +17,6 @@ const frame = (b) => renderToString(React.createElement(App, { browser: b }), { 
 
 const t0 = performance.now();
 const browser = new Browser({ image, analysis, checks: [], baseLayers: 1 });
-browser.setTreeHeight(44);
 frame(browser);
 const firstFrame = performance.now() - t0;
 

@@ -1,26 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import React from 'react';
-import { render } from 'ink-testing-library';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
-import { App } from '../../ui/components/App.js';
+import { loadKeyBindings } from '../../src/cli/terminal.js';
 import { Browser } from '../../ui/model/browser.js';
+import type { KeyBindings } from '../../ui/model/keys.js';
+import { renderBrowser, tick } from '../helpers/inkApp.js';
 import { DIVE_FIXTURE, loadFile } from '../helpers/shared.js';
 
 const image = await loadFile(DIVE_FIXTURE);
 const analysis = analyzeImage(image);
-/** Ink handles input on the next macrotask: wait one after render and after each write. */
-const tick = () => new Promise((r) => setTimeout(r, 20));
 
-async function app() {
-  const browser = new Browser({ image, analysis, checks: [], baseLayers: 1 });
-  const r = render(<App browser={browser} />);
-  await tick();
-  const press = async (s: string) => {
-    r.stdin.write(s);
-    await tick();
-  };
-  return { browser, r, press, frame: () => r.lastFrame() ?? '' };
+async function app(keys?: KeyBindings) {
+  const browser = new Browser({ image, analysis, checks: [], baseLayers: 1 }, keys);
+  const { press, frame, unmount } = await renderBrowser(browser);
+  return { browser, r: { unmount }, press, frame };
 }
 
 test('first frame: layers with base marks, layer and image details, the tree of layer 0', async () => {
@@ -31,6 +27,7 @@ test('first frame: layers with base marks, layer and image details, the tree of 
   assert.match(f, /Reclaimable 32 kB/);
   assert.match(f, /Layer 0 \(everything added\)/);
   assert.match(f, /A +1\.15 MB {2}bin\//);
+  assert.match(f, /q quit · tab pane · \? keys · \/ filter · s size · \^o sort/);
   r.unmount();
 });
 
@@ -76,6 +73,20 @@ test('/ filters live as you type, esc clears; ctrl+b shows attributes; ? shows e
 test('q quits', async () => {
   const { r, press, browser } = await app();
   await press('q');
+  assert.equal(browser.state.quit, true);
+  r.unmount();
+});
+
+test('the key hints follow the bindings: quit rebound to x in .fathomrc.yaml reads "x quit", and x quits where q no longer does', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fathom-hints-'));
+  writeFileSync(join(dir, 'package.json'), '{"name":"k"}');
+  writeFileSync(join(dir, '.fathomrc.yaml'), 'keys:\n  quit: x\n  toggleFocus: [ctrl+t, tab]\n');
+  const { r, press, frame, browser } = await app(await loadKeyBindings(dir));
+  assert.match(frame(), /x quit · \^t pane · \? keys/);
+  assert.doesNotMatch(frame(), /q quit/);
+  await press('q');
+  assert.equal(browser.state.quit, false);
+  await press('x');
   assert.equal(browser.state.quit, true);
   r.unmount();
 });

@@ -1,9 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { buildFileTree, layerState, type Mark } from '../../ui/model/fileTree.js';
-import { Browser } from '../../ui/model/browser.js';
-import type { KeyPress } from '../../ui/model/keys.js';
 import { TreeView, type SortOrder } from '../../ui/model/treeView.js';
 import { DIVE_FIXTURE, loadFile } from '../helpers/shared.js';
 
@@ -93,60 +90,4 @@ test('the whole tree at layer 0 is busybox: every path Added against nothing', (
   assert.ok(all.length > 300);
   assert.ok(all.every(([, m]) => m === 'added'));
   assert.ok(all.some(([p]) => p === '/bin/busybox'));
-});
-
-const key = (input: string, extra: Partial<KeyPress> = {}): KeyPress => ({ input, ctrl: false, meta: false, shift: false, ...extra });
-const named = (name: string, extra: Partial<KeyPress> = {}): KeyPress => ({ input: '', name, ctrl: false, meta: false, shift: false, ...extra });
-
-test('browser keys: layers pane moves layers, tab to files, / filters live, esc clears, q quits', () => {
-  const b = new Browser({ image, analysis: analyzeImage(image), checks: [], baseLayers: 1 });
-  b.setTreeHeight(10);
-  for (let i = 0; i < 9; i++) b.press(key('j'));
-  assert.equal(b.state.layer, 9);
-  b.press(named('tab'));
-  assert.equal(b.state.focus, 'tree');
-  b.press(key('u', { ctrl: true }));
-  assert.deepEqual([...b.state.hide], ['unmodified']);
-  assert.deepEqual(b.visibleRows().map((r) => r.node.path).slice(0, 2), ['/root', '/root/example']);
-  b.press(key('/'));
-  for (const ch of 'nested') b.press(key(ch));
-  assert.equal(b.state.filter, 'nested');
-  assert.deepEqual(b.visibleRows().map((r) => r.node.path), ['/root', '/root/example', '/root/example/really', '/root/example/really/nested']);
-  b.press(named('escape'));
-  assert.equal(b.state.filter, '');
-  b.press(key('q'));
-  assert.equal(b.state.quit, true);
-});
-
-test('browser: w jumps to the largest wasted file and says why; W lists them all, Enter jumps', () => {
-  const b = new Browser({ image, analysis: analyzeImage(image), checks: [], baseLayers: 1 });
-  b.setTreeHeight(10);
-  b.press(key('w'));
-  assert.equal(b.state.layer, 3);
-  assert.equal(b.cursorRow()!.node.path, '/root/example/somefile1.txt');
-  assert.match(b.state.message!, /^\/root\/example\/somefile1\.txt: 6405 bytes written by layer 3, overwritten by layer 4/);
-  b.press(key('W'));
-  assert.equal(b.state.overlay, 'waste');
-  const items = b.overlayItems();
-  assert.match(items[0]!.text, /^\/root\/example\/somefile1\.txt: 6405 bytes written by layer 3, overwritten by layer 4$/);
-  b.press(key('j'));
-  b.press(named('return'));
-  assert.equal(b.state.overlay, 'none');
-  assert.equal(b.state.layer, 4, 'the second entry: written by layer 4, deleted by layer 9');
-  assert.equal(b.cursorRow()!.node.path, '/root/example/somefile1.txt');
-});
-
-test('browser: sort toggles with ctrl+o and s; attributes with ctrl+b; ? opens help', () => {
-  const b = new Browser({ image, analysis: analyzeImage(image), checks: [], baseLayers: 1 });
-  assert.equal(b.state.sort, 'size');
-  b.press(key('o', { ctrl: true }));
-  assert.equal(b.state.sort, 'name');
-  b.press(key('s'));
-  assert.equal(b.state.sort, 'size');
-  b.press(key('b', { ctrl: true }));
-  assert.equal(b.state.showAttributes, true);
-  b.press(key('?'));
-  assert.equal(b.state.overlay, 'help');
-  b.press(named('escape'));
-  assert.equal(b.state.overlay, 'none');
 });

@@ -29,36 +29,40 @@ function useTerminalSize(): { columns: number; rows: number } {
 export function App({ browser }: { browser: Browser }) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
-  const [, setVersion] = useState(browser.version);
+  const [s, setState] = useState(browser.state);
   const height = Math.max(12, rows - 2);
   const leftWidth = Math.max(30, Math.floor(columns * 0.42));
   const rightWidth = Math.max(30, columns - leftWidth);
-  browser.setTreeHeight(height - TREE_CHROME);
+  const treeRows = height - TREE_CHROME;
+
+  // the frame is drawn for the size the terminal has; the state learns it afterwards, for the keys that page and scroll
+  useEffect(() => {
+    if (browser.resize(treeRows)) setState(browser.state);
+  }, [browser, treeRows]);
 
   useInput((input, key) => {
-    let changed = false;
     for (const k of splitKeys(input, key)) {
-      changed = browser.press(k) || changed;
+      browser.press(k);
       if (browser.state.quit) break;
     }
     if (browser.state.quit) exit();
-    else if (changed) setVersion(browser.version);
+    else setState(browser.state);
   });
 
-  const s = browser.state;
   const { image, analysis, checks, baseLayers } = browser.input;
   const layer = image.layers[s.layer]!;
   const layersHeight = Math.min(image.layers.length + 3, Math.floor(height * 0.4));
   if (s.overlay !== 'none') {
     return (
       <Box flexDirection="column">
-        <Overlay kind={s.overlay} items={browser.overlayItems()} cursor={s.overlayCursor} keys={browser.keys} width={columns} height={height} />
-        <StatusBar state={s} width={columns} />
+        <Overlay kind={s.overlay} items={browser.overlayItems(s)} cursor={s.overlayCursor} keys={browser.keys} width={columns} height={height} />
+        <StatusBar state={s} keys={browser.keys} width={columns} />
       </Box>
     );
   }
   const against = s.compare === 'layer' ? s.layer - 1 : 0;
-  const title = `Layer ${s.layer} ${s.layer === 0 ? '(everything added)' : `vs layer ${against}`} · ${browser.treeView().totalRows} rows`;
+  const title = `Layer ${s.layer} ${s.layer === 0 ? '(everything added)' : `vs layer ${against}`} · ${browser.treeView(s).totalRows} rows`;
+  const tree = browser.treeWindow(treeRows, s);
   return (
     <Box flexDirection="column">
       <Box>
@@ -66,9 +70,9 @@ export function App({ browser }: { browser: Browser }) {
           <LayersPane layers={image.layers} selected={s.layer} baseLayers={baseLayers} focused={s.focus === 'layers'} width={leftWidth} height={layersHeight} compare={s.compare} />
           <DetailsPane image={image} layer={layer} analysis={analysis} checks={checks} width={leftWidth} height={height - layersHeight} />
         </Box>
-        <FileTreePane rows={browser.visibleRows()} cursorIndex={s.cursor - s.top} focused={s.focus === 'tree'} showAttributes={s.showAttributes} width={rightWidth} height={height} title={title} />
+        <FileTreePane rows={tree.rows} cursorIndex={tree.cursorIndex} focused={s.focus === 'tree'} showAttributes={s.showAttributes} width={rightWidth} height={height} title={title} />
       </Box>
-      <StatusBar state={s} width={columns} />
+      <StatusBar state={s} keys={browser.keys} width={columns} />
     </Box>
   );
 }

@@ -1,9 +1,11 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { BrowserState } from '../model/browser.js';
+import type { BrowserState } from '../model/browserState.js';
+import { keyHints } from '../model/keyHints.js';
+import type { KeyBindings } from '../model/keys.js';
 
-/** Key help, the sort order, the filter line and any message. */
-export function StatusBar({ state, width }: { state: BrowserState; width: number }) {
+/** The sort order, the filter line or a message, and hints for the keys as they are bound. */
+export function StatusBar({ state, keys, width }: { state: BrowserState; keys: KeyBindings; width: number }) {
   const hidden = [...state.hide].join(', ');
   return (
     <Box flexDirection="column" width={width}>
@@ -22,7 +24,7 @@ export function StatusBar({ state, width }: { state: BrowserState; width: number
         )}
       </Text>
       <Text dimColor wrap="truncate">
-        q quit · tab pane · ? keys · / filter · s size · ^o sort · ^b attrs · w waste · f findings · ^l/^a compare · ^a/^r/^m/^u hide · space fold
+        {keyHints(keys)}
       </Text>
     </Box>
   );

@@ -1,0 +1,34 @@
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { App } from '../../ui/components/App.js';
+import type { Browser } from '../../ui/model/browser.js';
+
+/** Ink handles input on the next macrotask: wait one after render and after each write. */
+export const tick = () => new Promise((r) => setTimeout(r, 20));
+
+/** Terminal bytes for the keys the tests send, as a terminal writes them. */
+export const KEY = { tab: '\t', enter: '\r', escape: '\u001b', left: '\u001b[D', right: '\u001b[C', pageDown: '\u001b[6~', ctrlB: '\u0002', ctrlO: '\u000f', ctrlU: '\u0015' } as const;
+
+/**
+ * The browser in Ink's test renderer: keys go in as bytes on stdin, so they pass through Ink's own input parsing and
+ * the App's key splitting exactly as a terminal's would.
+ */
+export async function renderBrowser(browser: Browser) {
+  const r = render(<App browser={browser} />);
+  await tick();
+  const press = async (bytes: string) => {
+    r.stdin.write(bytes);
+    await tick();
+  };
+  /** Each character as its own read, the way a person types. */
+  const type = async (text: string) => {
+    for (const ch of text) await press(ch);
+  };
+  /** The terminal now has `rows` rows, announced as a terminal does: a resize event on stdout. */
+  const resizeTerminal = async (rows: number) => {
+    Object.assign(r.stdout, { rows });
+    r.stdout.emit('resize');
+    await tick();
+  };
+  return { press, type, resizeTerminal, frame: () => r.lastFrame() ?? '', unmount: () => r.unmount() };
+}

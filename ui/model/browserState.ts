@@ -1,0 +1,149 @@
+import type { Analysis } from '../../src/analysis/analyzeImage.js';
+import type { Check } from '../../src/ci/check.js';
+import type { Image } from '../../src/model/types.js';
+import type { FileTree, Mark, TreeNode } from './fileTree.js';
+import type { Row, SortOrder, TreeView } from './treeView.js';
+
+export type Focus = 'layers' | 'tree';
+export type Compare = 'layer' | 'aggregated';
+export type Overlay = 'none' | 'help' | 'waste' | 'findings';
+export type NodeId = TreeNode['id'];
+
+/** Everything the screen shows, as plain data that is replaced, never changed: the components only draw it. */
+export interface BrowserState {
+  readonly focus: Focus;
+  readonly layer: number;
+  readonly compare: Compare;
+  readonly hide: ReadonlySet<Mark>;
+  readonly filter: string;
+  readonly filterEditing: boolean;
+  readonly filterError: string | undefined;
+  readonly sort: SortOrder;
+  /** Directories folded in the file tree, by node id. */
+  readonly collapsed: ReadonlySet<NodeId>;
+  readonly cursor: number;
+  readonly top: number;
+  /** Rows the file tree pane shows, for the keys that page and scroll: the terminal's size flows in as `resize`. */
+  readonly treeHeight: number;
+  readonly showAttributes: boolean;
+  readonly overlay: Overlay;
+  readonly overlayCursor: number;
+  readonly message: string | undefined;
+  readonly quit: boolean;
+}
+
+export const INITIAL_STATE: BrowserState = {
+  focus: 'layers',
+  layer: 0,
+  compare: 'layer',
+  hide: new Set(),
+  filter: '',
+  filterEditing: false,
+  filterError: undefined,
+  sort: 'size',
+  collapsed: new Set(),
+  cursor: 0,
+  top: 0,
+  treeHeight: 20,
+  showAttributes: false,
+  overlay: 'none',
+  overlayCursor: 0,
+  message: undefined,
+  quit: false,
+};
+
+export interface BrowserInput {
+  readonly image: Image;
+  readonly analysis: Analysis;
+  readonly checks: readonly Check[];
+  readonly baseLayers: number;
+}
+
+/** What a step may read besides the state: the image and the tree views derived from a state (cached by the browser). */
+export interface BrowserContext {
+  readonly input: BrowserInput;
+  readonly tree: FileTree;
+  treeView(s: BrowserState): TreeView;
+}
+
+/** The first row of a window of `height` rows that keeps the cursor in view, moving the window as little as possible. */
+export function windowTop(s: Pick<BrowserState, 'cursor' | 'top'>, height: number): number {
+  if (s.cursor < s.top) return s.cursor;
+  if (s.cursor >= s.top + height) return s.cursor - height + 1;
+  return s.top;
+}
+
+export function scrollToCursor(s: BrowserState): BrowserState {
+  const top = windowTop(s, s.treeHeight);
+  return top === s.top ? s : { ...s, top };
+}
+
+export function resize(s: BrowserState, treeHeight: number): BrowserState {
+  const height = Math.max(1, treeHeight);
+  return height === s.treeHeight ? s : scrollToCursor({ ...s, treeHeight: height });
+}
+
+export function cursorRow(ctx: BrowserContext, s: BrowserState): Row | undefined {
+  return ctx.treeView(s).window(s.cursor, 1)[0];
+}
+
+export function moveCursor(ctx: BrowserContext, s: BrowserState, cursor: number): BrowserState {
+  const total = ctx.treeView(s).totalRows;
+  return scrollToCursor({ ...s, cursor: Math.max(0, Math.min(cursor, total - 1)) });
+}
+
+export function selectLayer(ctx: BrowserContext, s: BrowserState, layer: number): BrowserState {
+  const last = ctx.input.image.layers.length - 1;
+  return moveCursor(ctx, { ...s, layer: Math.max(0, Math.min(layer, last)) }, s.cursor);
+}
+
+export function setFilter(ctx: BrowserContext, s: BrowserState, filter: string): BrowserState {
+  let filterError: string | undefined;
+  try {
+    new RegExp(filter);
+  } catch (err) {
+    filterError = (err as Error).message;
+  }
+  return moveCursor(ctx, { ...s, filter, filterError }, s.cursor);
+}
+
+/** The filter as a regular expression; none while it is empty or does not compile (the error is shown instead). */
+export function filterRegex(s: BrowserState): RegExp | null {
+  if (s.filter === '') return null;
+  try {
+    return new RegExp(s.filter);
+  } catch {
+    return null;
+  }
+}
+
+export function toggled<T>(set: ReadonlySet<T>, item: T): ReadonlySet<T> {
+  const out = new Set(set);
+  if (!out.delete(item)) out.add(item);
+  return out;
+}
+
+export function toggleCollapse(s: BrowserState, node: TreeNode): BrowserState {
+  return { ...s, collapsed: toggled(s.collapsed, node.id) };
+}
+
+/**
+ * Put the cursor on a path (expanding its parents, dropping filter and hide flags), e.g. to show a wasted file or a
+ * finding. `found` is false when the path is not in the tree at that layer: the layer has still changed.
+ */
+export function jumpTo(ctx: BrowserContext, s: BrowserState, path: string, layer?: number): { state: BrowserState; found: boolean } {
+  const node = ctx.tree.nodeOf(path);
+  if (!node) return { state: s, found: false };
+  let next = layer === undefined ? s : { ...s, layer };
+  let collapsed: Set<NodeId> | undefined;
+  for (let p = node.parent; p; p = p.parent) {
+    if (!next.collapsed.has(p.id)) continue;
+    collapsed ??= new Set(next.collapsed);
+    collapsed.delete(p.id);
+  }
+  if (collapsed) next = { ...next, collapsed };
+  if (next.filter !== '' || next.hide.size > 0) next = { ...next, filter: '', hide: new Set() };
+  const index = ctx.treeView(next).indexOf(node);
+  if (index < 0) return { state: next, found: false };
+  return { state: scrollToCursor({ ...next, focus: 'tree', cursor: index }), found: true };
+}
