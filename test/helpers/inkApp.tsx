@@ -6,6 +6,12 @@ import type { Browser } from '../../ui/model/browser.js';
 /** Ink handles input on the next macrotask: wait one after render and after each write. */
 export const tick = () => new Promise((r) => setTimeout(r, 20));
 
+/** Wait until `done()` holds (work React schedules on its own, such as effects, may take several ticks), at most `ms`. */
+export async function until(done: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!done() && Date.now() < end) await tick();
+}
+
 /** Terminal bytes for the keys the tests send, as a terminal writes them. */
 export const KEY = { tab: '\t', enter: '\r', escape: '\u001b', left: '\u001b[D', right: '\u001b[C', pageDown: '\u001b[6~', ctrlB: '\u0002', ctrlO: '\u000f', ctrlU: '\u0015' } as const;
 
@@ -25,10 +31,9 @@ export async function renderBrowser(browser: Browser) {
     for (const ch of text) await press(ch);
   };
   /** The terminal now has `rows` rows, announced as a terminal does: a resize event on stdout. */
-  const resizeTerminal = async (rows: number) => {
+  const resizeTerminal = (rows: number) => {
     Object.assign(r.stdout, { rows });
     r.stdout.emit('resize');
-    await tick();
   };
   return { press, type, resizeTerminal, frame: () => r.lastFrame() ?? '', unmount: () => r.unmount() };
 }

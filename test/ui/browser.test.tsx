@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { Browser } from '../../ui/model/browser.js';
-import { KEY, renderBrowser } from '../helpers/inkApp.js';
+import { KEY, renderBrowser, until } from '../helpers/inkApp.js';
 import { DIVE_FIXTURE, loadFile } from '../helpers/shared.js';
 
 // The browser's key handling, driven through Ink (bytes on stdin) and checked on the browser's state and rows.
@@ -100,11 +100,13 @@ test('browser: space folds a directory, right and l unfold it, left folds it and
 test('browser: the terminal size reaches the state after the frame; page down moves by the pane height', async () => {
   const { b, press, resizeTerminal, unmount } = await browser();
   // ink-testing-library reports no rows: the App assumes 30, keeps 2 for the status bar and 4 for the pane's chrome
+  await until(() => b.state.treeHeight !== 20);
   assert.equal(b.state.treeHeight, 24);
   await press(KEY.tab);
   await press(KEY.pageDown);
   assert.equal(b.state.cursor, 24);
-  await resizeTerminal(20);
+  resizeTerminal(20);
+  await until(() => b.state.treeHeight !== 24);
   assert.equal(b.state.treeHeight, 14);
   assert.equal(b.visibleRows().length, 14);
   assert.equal(b.state.top, 11, 'the window moved as little as it could and still shows the cursor');

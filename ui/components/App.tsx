@@ -35,9 +35,10 @@ export function App({ browser }: { browser: Browser }) {
   const rightWidth = Math.max(30, columns - leftWidth);
   const treeRows = height - TREE_CHROME;
 
-  // the frame is drawn for the size the terminal has; the state learns it afterwards, for the keys that page and scroll
+  // the frame is drawn for the size the terminal has; the state learns it afterwards, for the keys that page and
+  // scroll. No re-render for it: the frame already derives its window from this size, as `resize` does.
   useEffect(() => {
-    if (browser.resize(treeRows)) setState(browser.state);
+    browser.resize(treeRows);
   }, [browser, treeRows]);
 
   useInput((input, key) => {
