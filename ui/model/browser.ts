@@ -14,7 +14,7 @@ export type { BrowserInput, BrowserState, Compare, Focus, Overlay } from './brow
  */
 export class Browser implements BrowserContext {
   readonly tree: FileTree;
-  state: BrowserState = INITIAL_STATE;
+  private current: BrowserState = INITIAL_STATE;
   private readonly layerStates = new Map<string, LayerState>();
   private view: TreeView | undefined;
   private viewOf: BrowserState | undefined;
@@ -26,18 +26,23 @@ export class Browser implements BrowserContext {
     this.tree = buildFileTree(input.image);
   }
 
+  /** The current state: a new object after every change, so `!==` says whether anything changed. */
+  get state(): BrowserState {
+    return this.current;
+  }
+
   /** One key press (already split into single keys). Returns false when nothing changed. */
   press(k: KeyPress): boolean {
-    const before = this.state;
-    this.state = this.command(k);
-    return this.state !== before;
+    const before = this.current;
+    this.current = this.command(k);
+    return this.current !== before;
   }
 
   /** The terminal's size changed: `rows` is what the file tree pane now shows. Returns false when nothing changed. */
   resize(rows: number): boolean {
-    const before = this.state;
-    this.state = resize(before, rows);
-    return this.state !== before;
+    const before = this.current;
+    this.current = resize(before, rows);
+    return this.current !== before;
   }
 
   /** The key's command in the current mode: the first table row it triggers that applies, else the mode's fallback. */
