@@ -15,7 +15,7 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-const which = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
+export const which = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`]).status === 0;
 
 function ping(socket: string): Promise<boolean> {
   return new Promise((resolve) => {
