@@ -9,9 +9,17 @@ export interface FromLine {
   readonly scratch: boolean;
 }
 
+/** One instruction, continuation lines joined: `op` upper-cased, `text` the rest as written. */
+export interface Instruction {
+  readonly line: number;
+  readonly op: string;
+  readonly text: string;
+}
+
 export interface DockerfileInfo {
   readonly path: string;
   readonly froms: readonly FromLine[];
+  readonly instructions: readonly Instruction[];
 }
 
 function logicalLines(text: string): Array<{ line: number; text: string }> {
@@ -50,11 +58,13 @@ export function parseDockerfile(text: string, path: string): DockerfileInfo {
   const globalArgs = new Map<string, string>();
   const stages = new Set<string>();
   const froms: FromLine[] = [];
+  const instructions: Instruction[] = [];
   for (const { line, text: l } of logicalLines(text)) {
     const m = /^(\w+)\s+(.*)$/s.exec(l);
     if (!m) continue;
     const op = m[1]!.toUpperCase();
     const rest = m[2]!;
+    instructions.push({ line, op, text: rest });
     if (op === 'ARG' && froms.length === 0) {
       for (const decl of rest.split(/\s+/)) {
         const eq = decl.indexOf('=');
@@ -77,7 +87,7 @@ export function parseDockerfile(text: string, path: string): DockerfileInfo {
       if (stageName) stages.add(stageName.toLowerCase());
     }
   }
-  return { path, froms };
+  return { path, froms, instructions };
 }
 
 export interface ImageReference {
