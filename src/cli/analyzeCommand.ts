@@ -125,7 +125,7 @@ function outputFor(args: AnalyzeArgs): Output {
 /** Reports to files, then the browser, a format on stdout, the CI summary or the plain report; the exit code. */
 async function present(result: Review, output: Output, args: AnalyzeArgs, plan: ReviewPlan): Promise<number> {
   const { image, analysis, gate, base } = result;
-  const ctx: ReportContext = { image, analysis, gate, base, version: fathomVersion() };
+  const ctx: ReportContext = { image, analysis, gate, base, version: fathomVersion(), ...(plan.dockerfile ? { dockerfile: plan.dockerfile } : {}) };
   if (args.json) await writeReportFile(args.json, JSON.stringify({ ...jsonReport(image, analysis), checks: gate.checks, base }, null, 2) + '\n');
 
   const plainReport = () => process.stdout.write(textReport(image, analysis) + checksText(ctx));

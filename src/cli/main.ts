@@ -27,10 +27,10 @@ function analyzeOptions<T>(y: Argv<T>) {
     .option('lowestEfficiency', { type: 'string', describe: 'CI: fail below this efficiency (0..1)' })
     .option('highestWastedBytes', { type: 'string', describe: 'CI: fail above this many wasted bytes (e.g. 20MB, 20MiB, disabled)' })
     .option('highestUserWastedPercent', { type: 'string', describe: 'CI: fail above this wasted/user-bytes ratio (0..1)' })
-    .option('format', { type: 'string', describe: 'report format for --output: text|json|sarif|junit|markdown|gitlab' })
+    .option('format', { type: 'string', describe: 'report format for --output: text|json|sarif|junit|markdown|gitlab|html' })
     .option('output', { type: 'string', describe: 'write the --format report to FILE' })
     .option('report', { type: 'string', array: true, describe: 'FORMAT=FILE, repeatable: several reports in one run' })
-    .option('dockerfile', { type: 'string', describe: 'the Dockerfile the image was built from (FROM lines for unpinned-base)' })
+    .option('dockerfile', { type: 'string', describe: 'the Dockerfile the image was built from (FROM lines for unpinned-base; the HTML report names the instruction of each layer)' })
     .option('base', { type: 'string', describe: 'the base image archive: its layers are marked as base, by diff_id' })
     .option('only-user-layers', { type: 'boolean', describe: "report only findings from the user's own layers" });
 }

@@ -1,13 +1,14 @@
 import { ConfigError } from '../model/errors.js';
 import { ciText } from './ciText.js';
 import { gitlabReport } from './gitlabReport.js';
+import { htmlReport } from './html/htmlReport.js';
 import { jsonReport } from './jsonReport.js';
 import { junitReport } from './junitReport.js';
 import { markdownReport } from './markdownReport.js';
 import type { ReportContext } from './reportContext.js';
 import { sarifReport } from './sarifReport.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'gitlab'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'junit', 'markdown', 'gitlab', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function parseFormat(s: string): Format {
@@ -31,5 +32,7 @@ export function renderReport(format: Format, ctx: ReportContext): string {
       return markdownReport(ctx);
     case 'gitlab':
       return json(gitlabReport(ctx));
+    case 'html':
+      return htmlReport(ctx);
   }
 }

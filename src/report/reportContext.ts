@@ -2,6 +2,7 @@ import type { Analysis } from '../analysis/analyzeImage.js';
 import type { GateResult } from '../ci/check.js';
 import type { Image } from '../model/types.js';
 import type { BaseLayers } from '../analysis/baseLayers.js';
+import type { DockerfileInfo } from '../dockerfile/parseDockerfile.js';
 
 /** What every report renders from. */
 export interface ReportContext {
@@ -10,6 +11,8 @@ export interface ReportContext {
   readonly gate: GateResult;
   readonly version: string;
   readonly base?: BaseLayers;
+  /** `--dockerfile`: the HTML report names the instruction behind each layer. */
+  readonly dockerfile?: DockerfileInfo;
 }
 
 export function imageName(image: Image): string {

@@ -1,0 +1,24 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../../model/errors.js';
+
+export interface PageAssets {
+  readonly script: string;
+  readonly style: string;
+}
+
+let cached: PageAssets | undefined;
+
+/**
+ * The page's script and style as `npm run build` bundled them (page/build.mjs → dist/page/). From dist/src/report/html
+ * they sit three folders up in page/; from the sources (tests run through tsx) in dist/page/ of the checkout.
+ */
+export function pageAssets(): PageAssets {
+  if (cached) return cached;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dir = [join(here, '..', '..', '..', 'page'), join(here, '..', '..', '..', 'dist', 'page')].find((d) => existsSync(join(d, 'report.min.js')));
+  if (!dir) throw new ConfigError('the HTML report page is not built (dist/page/report.min.js is missing): run npm run build');
+  cached = { script: readFileSync(join(dir, 'report.min.js'), 'utf8'), style: readFileSync(join(dir, 'report.min.css'), 'utf8') };
+  return cached;
+}
