@@ -16,6 +16,8 @@ export interface DrawnRect {
   readonly h: number;
   /** Bytes it stands for in the current view. */
   readonly value: number;
+  /** A directory's own bytes (it was also a file), painted under its children: only the uncovered part shows. */
+  readonly beneath?: boolean;
 }
 
 export interface MapState {
@@ -52,6 +54,8 @@ export class Treemap {
   private readonly buttons = el('div', { class: 'map-buttons' });
   private layoutKey = '';
   private root: Box | null = null;
+  /** Below the root, through directories that hold a single directory (`/usr/lib` of an image with only that). */
+  private top: Box | null = null;
   private boxes = new Map<number, Box>();
   private drawn: DrawnRect[] = [];
   private leafFlag: Uint8Array;
@@ -122,7 +126,14 @@ export class Treemap {
 
   private layout(view: View, root: number): void {
     const tree = this.tree;
+    // areas are exact, so a node's rectangle is known before the layout: one too small to split is a leaf
+    const pxPerByte = (this.width * this.height) / Math.max(1, view.area(root));
+    const leaf = new Set<number>();
     const h = hierarchy<number>(root, (i) => {
+      if (view.area(i) * pxPerByte < MIN_SPLIT_AREA) {
+        leaf.add(i);
+        return null;
+      }
       const kids: number[] = [];
       for (const c of tree.children(i)) if (view.area(c) > 0) kids.push(c);
       return kids.length > 0 ? kids : null;
@@ -130,11 +141,15 @@ export class Treemap {
     // a node's own bytes are its area less its children's (a path that was a file and a directory has both)
     h.sum((i) => {
       let own = view.area(i);
+      if (leaf.has(i)) return own;
       for (const c of tree.children(i)) own -= view.area(c);
       return Math.max(0, own);
     });
     h.sort((a, b) => b.value! - a.value! || a.data - b.data);
     this.root = treemap<number>().tile(treemapSquarify).size([this.width, this.height]).round(false)(h);
+    let top = this.root;
+    while (top.children?.length === 1 && top.children[0]!.children) top = top.children[0]!;
+    this.top = top;
     this.boxes = new Map();
     this.root.each((b) => this.boxes.set(b.data, b));
   }
@@ -204,7 +219,8 @@ export class Treemap {
         ctx.fillRect(b.x0, b.y0, w, h);
       }
       ctx.globalAlpha = 1;
-      if (w > 4 && h > 4) {
+      // separators only where they leave room for the colour: a field of tiny files reads as one area
+      if (w >= 10 && h >= 10) {
         ctx.strokeStyle = theme.edge;
         ctx.lineWidth = 1;
         ctx.strokeRect(b.x0 + 0.5, b.y0 + 0.5, w - 1, h - 1);
@@ -226,22 +242,31 @@ export class Treemap {
       const childBytes = b.children.reduce((s, c) => s + (c.value ?? 0), 0);
       if ((b.value ?? 0) > childBytes) {
         fill(b);
-        this.drawn.push({ node: b.data, x: b.x0, y: b.y0, w, h, value: (b.value ?? 0) - childBytes });
+        this.drawn.push({ node: b.data, x: b.x0, y: b.y0, w, h, value: (b.value ?? 0) - childBytes, beneath: true });
       }
-      if (b.depth >= 1 && b.depth <= 2) outlines.push(b);
+      const level = b.depth - (this.top?.depth ?? 0);
+      if (level >= 1 && level <= 2) outlines.push(b);
       for (let i = b.children.length - 1; i >= 0; i--) stack.push(b.children[i]!);
     }
     ctx.strokeStyle = theme.edge;
     for (const b of outlines) {
-      const lw = b.depth === 1 ? 3 : 1.5;
+      const lw = b.depth - (this.top?.depth ?? 0) === 1 ? 3 : 1.5;
       ctx.lineWidth = lw;
       ctx.strokeRect(b.x0 + lw / 2, b.y0 + lw / 2, b.x1 - b.x0 - lw, b.y1 - b.y0 - lw);
     }
     this.paintLabels(ctx, root);
   }
 
+  /** A child of `top` named from the root: `lib/python3` when the root holds only `lib`. */
+  private relativeName(b: Box): string {
+    const parts: string[] = [];
+    for (let q: Box | null = b; q && q !== this.root; q = q.parent) parts.push(this.tree.label(q.data));
+    return parts.reverse().join('/');
+  }
+
   private paintLabels(ctx: CanvasRenderingContext2D, root: Box): void {
     const theme = this.theme;
+    const top = this.top ?? root;
     /** A label in a box: at its top-left (`top`) or bottom-left, with a backdrop so any fill stays readable. */
     const label = (b: Box, text: string, size: number, top: boolean) => {
       const w = b.x1 - b.x0;
@@ -263,10 +288,10 @@ export class Treemap {
     // big files deeper down get their name at the bottom, clear of their directory's label at the top
     for (const r of this.drawn) {
       const b = this.boxes.get(r.node);
-      if (!b || b.depth < 2 || this.tree.isDir(r.node) || r.w < 90 || r.h < 44) continue;
+      if (!b || b.depth - top.depth < 2 || this.tree.isDir(r.node) || r.w < 90 || r.h < 44) continue;
       label(b, this.tree.label(r.node), 11, false);
     }
-    for (const b of root.children ?? []) label(b, `${this.tree.label(b.data)}  ${bytes(b.value ?? 0)}  ${share(b.value ?? 0, root.value ?? 0)}`, 13, true);
+    for (const b of top.children ?? []) label(b, `${this.relativeName(b)}  ${bytes(b.value ?? 0)}  ${share(b.value ?? 0, root.value ?? 0)}`, 13, true);
   }
 
   /** Focusable buttons over the zoomed directory's children: the keyboard's way into the map. */
@@ -277,7 +302,7 @@ export class Treemap {
     if (!root) return;
     const total = root.value ?? 0;
     let made = 0;
-    for (const b of root.children ?? []) {
+    for (const b of this.top?.children ?? []) {
       const w = b.x1 - b.x0;
       const h = b.y1 - b.y0;
       if (made >= MAX_BUTTONS || w * h < MIN_BUTTON_AREA) break;
@@ -288,7 +313,7 @@ export class Treemap {
         class: 'map-button',
         'data-node': node,
         'data-bytes': b.value ?? 0,
-        'aria-label': `${this.tree.label(node)}, ${kind}, ${bytes(b.value ?? 0)}, ${share(b.value ?? 0, total)} of ${state.view.label.toLowerCase()} here${this.tree.isDir(node) ? '; Enter opens it' : ''}`,
+        'aria-label': `${this.relativeName(b)}, ${kind}, ${bytes(b.value ?? 0)}, ${share(b.value ?? 0, total)} of ${state.view.label.toLowerCase()} here${this.tree.isDir(node) ? '; Enter opens it' : ''}`,
       });
       button.style.left = `${b.x0}px`;
       button.style.top = `${b.y0}px`;
@@ -349,9 +374,9 @@ export class Treemap {
     return b.data;
   }
 
-  /** The child of the zoomed directory at a point. */
+  /** The child of the zoomed directory (or of the single directory it holds) at a point. */
   private childAt(x: number, y: number): number {
-    const c = this.root?.children?.find((b) => inside(b, x, y));
+    const c = this.top?.children?.find((b) => inside(b, x, y));
     return c ? c.data : -1;
   }
 }
