@@ -3,10 +3,14 @@
  * Prints wall time, MB/s, peak RSS and bytes of memory per file entry above an idle baseline. The floor uses the
  * same tar parser as fathom (src/tar/); a second floor through tar-stream is printed for reference.
  * Targets (issue #2): fathom within 1.5x of the floor; under 300 bytes per entry above the baseline.
+ * Then the HTML report of the same archive (issue #19): its size (at most 3 MB) and its first render in chromium
+ * (at most 1.5 s), from navigation start to the page's mark after its first frame.
  */
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { launchChromium, openReport } from '../test/helpers/chromium.js';
 import { ensureBenchArchive } from './generate.js';
 
 const given = process.argv[2];
@@ -57,3 +61,25 @@ const tui = JSON.parse(
   }).toString(),
 ) as { paths: number; firstFrameMs: number; p50Ms: number; p95Ms: number; maxMs: number; keys: number };
 console.log(`TUI on ${tui.paths} paths: first frame ${tui.firstFrameMs.toFixed(0)} ms after analysis; keypress to frame p50 ${tui.p50Ms.toFixed(1)} ms, p95 ${tui.p95Ms.toFixed(1)} ms, max ${tui.maxMs.toFixed(0)} ms over ${tui.keys} keys (target < 50 ms)`);
+
+const htmlDir = mkdtempSync(join(tmpdir(), 'fathom-bench-html-'));
+try {
+  const htmlFile = join(htmlDir, 'report.html');
+  const html = JSON.parse(execFileSync(process.execPath, [join(import.meta.dirname ?? '.', 'htmlChild.mjs'), archive.path, htmlFile], { maxBuffer: 1 << 20 }).toString()) as { ms: number; bytes: number; nodes: number };
+  const browser = await launchChromium({ width: 1400, height: 1000 });
+  const renders: number[] = [];
+  try {
+    for (let i = 0; i < Math.max(3, repeats); i++) {
+      const r = await openReport(browser, htmlFile);
+      if (r.problems.length > 0 || r.requests.length > 0) throw new Error(`the report page misbehaved: ${[...r.problems, ...r.requests].join('; ')}`);
+      renders.push(r.firstRenderMs);
+      await r.page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  renders.sort((a, b) => a - b);
+  console.log(`HTML report: ${(html.bytes / 1e6).toFixed(2)} MB (target <= 3 MB), ${html.nodes} tree nodes, made in ${html.ms.toFixed(0)} ms after analysis; first render in chromium best ${renders[0]!.toFixed(0)} ms, median ${renders[Math.floor(renders.length / 2)]!.toFixed(0)} ms over ${renders.length} loads (target <= 1500 ms)`);
+} finally {
+  rmSync(htmlDir, { recursive: true, force: true });
+}

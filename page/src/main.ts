@@ -43,10 +43,20 @@ function boot(): void {
   const host = el('div', { class: 'map-host' });
   const aside = el('aside', { class: 'details', 'aria-live': 'polite', 'aria-label': 'Details' });
   const contents = el('div', { class: 'contents-wrap' });
-  const layers = layerChart(data, palette, (k) => {
+  const key = el('ul', { class: 'layer-key', 'aria-label': 'Layer colours' });
+  // the layers each view colours by: those that still show bytes, and those that hid some
+  const shows = new Set<number>();
+  const hides = new Set<number>();
+  for (let i = 0; i < tree.count; i++) {
+    if (tree.children(i).length > 0) continue;
+    if (tree.cols.size[i]! > 0 && tree.cols.layer[i]! >= 0) shows.add(tree.cols.layer[i]!);
+    if (tree.cols.hidden[i]! > 0 && tree.cols.hiddenBy[i]! >= 0) hides.add(tree.cols.hiddenBy[i]!);
+  }
+  const toggleLayer = (k: number) => {
     state = { ...state, highlight: state.highlight === k ? -1 : k };
     update();
-  });
+  };
+  const layers = layerChart(data, palette, toggleLayer);
   const facts = data.treeFacts;
   const mapSection = el(
     'section',
@@ -55,6 +65,7 @@ function boot(): void {
     el('div', { class: 'toolbar' }, el('fieldset', { class: 'views' }, el('legend', null, 'Show'), ...radios.map((r) => r.label)), legend),
     el('nav', { 'aria-label': 'Directory' }, crumbs),
     el('div', { class: 'map-area' }, host, aside),
+    key,
     el(
       'p',
       { class: 'hint' },
@@ -117,6 +128,16 @@ function boot(): void {
     );
     contents.replaceChildren(contentsTable(tree, data, state.view, state.root, activate));
     layers.setHighlight(state.highlight);
+    const used = state.view.id === 'hidden' ? hides : shows;
+    key.replaceChildren(
+      ...data.layers
+        .filter((l) => used.has(l.index))
+        .map((l) => {
+          const b = el('button', { type: 'button', 'aria-pressed': String(state.highlight === l.index), title: l.command }, swatch(palette, l.index), ` layer ${l.index}${l.base ? ' (base)' : ''}`);
+          b.addEventListener('click', () => toggleLayer(l.index));
+          return el('li', null, b);
+        }),
+    );
     showDetails();
   }
 

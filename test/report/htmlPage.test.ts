@@ -189,7 +189,7 @@ test('html page: screenshots at two sizes, light and dark; the narrow one stacks
       const { page, problems } = await openReport(b, file);
       assert.deepEqual(problems, []);
       const shot = join(shots, `report-${width}-${scheme}.png`);
-      await page.screenshot({ path: shot });
+      await page.screenshot({ path: shot, fullPage: width > 900 });
       assert.ok(statSync(shot).size > 20_000);
       const map = (await page.locator('.map-host').boundingBox())!;
       const aside = (await page.locator('.details').boundingBox())!;

@@ -17,8 +17,6 @@ export function buildPageData(ctx: ReportContext, treeOptions: Omit<FileTreeOpti
   for (const c of checks) for (const l of c.locations.slice(0, LOCATIONS_PER_CHECK)) if (l.path !== undefined) keep.push(l.path);
   const tree = buildFileTree(image, analysis.hidden, { ...treeOptions, keep });
 
-  const hiddenByLayer = new Array<number>(image.layers.length).fill(0);
-  for (const h of analysis.hidden) hiddenByLayer[h.writtenBy]! += h.size;
   const lines = ctx.dockerfile ? layerInstructions(image, ctx.dockerfile) : [];
   const baseCount = ctx.base?.count ?? 0;
   const layers = image.layers.map((l): LayerRow => {
@@ -28,7 +26,7 @@ export function buildPageData(ctx: ReportContext, treeOptions: Omit<FileTreeOpti
       digest: l.digest,
       size: l.size,
       visible: tree.visibleByLayer[l.index] ?? 0,
-      hidden: hiddenByLayer[l.index] ?? 0,
+      hidden: tree.hiddenByLayer[l.index] ?? 0,
       command: l.command,
       base: l.index < baseCount,
       ...(ins ? { dockerfileLine: ins.line, dockerfileText: `${ins.op} ${ins.text}` } : {}),

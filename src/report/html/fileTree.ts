@@ -23,6 +23,8 @@ export interface FileTree {
   readonly facts: TreeFacts;
   /** Visible bytes per layer (what each layer still shows at the top). */
   readonly visibleByLayer: readonly number[];
+  /** Bytes per layer that a later layer overwrote, deleted or hid. */
+  readonly hiddenByLayer: readonly number[];
   nodeOf(path: string): NodeRef;
 }
 
@@ -64,7 +66,9 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
   const hiddenByOf = new Int32Array(n).fill(-1);
   const howOf = new Uint8Array(n);
   const largestHidden = new Float64Array(n);
+  const hiddenByLayer = new Array<number>(image.layers.length).fill(0);
   for (const h of hidden) {
+    hiddenByLayer[h.writtenBy]! += h.size;
     const p = paths.lookup(h.path);
     if (p < 0) continue;
     ownHidden[p]! += h.size;
@@ -220,6 +224,7 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
     columns: cols,
     facts: { nodes: cols.name.length, sizeThreshold, hiddenThreshold, foldedDirs: folded },
     visibleByLayer,
+    hiddenByLayer,
     nodeOf(path: string): NodeRef {
       const p = paths.lookup(path);
       if (p < 0) return { node: -1, exact: false };
