@@ -74,6 +74,8 @@ export class Treemap {
   ) {
     this.leafFlag = new Uint8Array(tree.count);
     this.theme = readTheme(host);
+    host.setAttribute('role', 'group');
+    host.setAttribute('aria-label', 'Treemap: Tab to its rectangles, Enter opens a directory, Escape goes back; the table below lists the same entries');
     host.append(this.canvas, this.marks, this.buttons);
     this.canvas.addEventListener('mousemove', (e) => this.setHover(this.leafAt(e.offsetX, e.offsetY)));
     this.canvas.addEventListener('mouseleave', () => this.setHover(-1));
@@ -175,18 +177,14 @@ export class Treemap {
     tile.width = tile.height = 8;
     const t = tile.getContext('2d')!;
     // a dark and a light stroke: readable on any fill, and without colour at all
-    t.lineWidth = 1.6;
-    t.strokeStyle = 'rgba(0,0,0,0.55)';
-    t.beginPath();
-    t.moveTo(-2, 10);
-    t.lineTo(10, -2);
-    t.stroke();
-    t.lineWidth = 1;
-    t.strokeStyle = 'rgba(255,255,255,0.45)';
-    t.beginPath();
-    t.moveTo(-2, 12);
-    t.lineTo(12, -2);
-    t.stroke();
+    for (const [width, colour, end] of [[1.6, 'rgba(0,0,0,0.55)', 10], [1, 'rgba(255,255,255,0.45)', 12]] as const) {
+      t.lineWidth = width;
+      t.strokeStyle = colour;
+      t.beginPath();
+      t.moveTo(-2, end);
+      t.lineTo(end, -2);
+      t.stroke();
+    }
     this.hatch = ctx.createPattern(tile, 'repeat');
     return this.hatch;
   }
