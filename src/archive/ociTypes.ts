@@ -1,4 +1,4 @@
-import { InputError } from '../model/errors.js';
+import { InputError } from '../errors.js';
 
 /** The JSON shapes of image archives, read defensively: anything unexpected is an InputError naming the file. */
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { InputError } from '../model/errors.js';
+import { InputError } from '../errors.js';
 import { decompress, looksLikeTar, sniffCompression } from '../layer/compression.js';
 import { tarEntries } from '../tar/tarEntries.js';
 import { readLayerBlob, type LayerBlob } from '../layer/readLayer.js';

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { InputError } from '../model/errors.js';
+import { InputError } from '../errors.js';
 import type { ArchiveContents } from './readArchive.js';
 import {
   isIndexJson,

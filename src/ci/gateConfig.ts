@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { cosmiconfig } from 'cosmiconfig';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '../model/errors.js';
+import { ConfigError } from '../errors.js';
 import { parseRatio, parseSize, type Threshold } from './thresholdValue.js';
 
 /** dive's three thresholds, after defaults, the file and the CLI. */

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { Finding, Rule, RuleContext, Severity } from '../../rules/support/types.js';
-import { ConfigError } from '../model/errors.js';
+import { ConfigError } from '../errors.js';
 import type { Check, CheckLocation, CheckStatus } from './check.js';
 
 export type RuleLevel = Severity | 'off';

@@ -1,4 +1,4 @@
-import { ConfigError } from '../model/errors.js';
+import { ConfigError } from '../errors.js';
 
 /** A threshold as configured: a number, or disabled. */
 export type Threshold = { readonly enabled: false } | { readonly enabled: true; readonly value: number; readonly raw: string };

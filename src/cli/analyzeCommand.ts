@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadGateConfig, type ThresholdOverrides } from '../ci/gateConfig.js';
 import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
-import { ConfigError, InputError } from '../model/errors.js';
+import { ConfigError, InputError } from '../errors.js';
 import { checksText, ciText } from '../report/ciText.js';
 import { parseFormat, renderReport, type Format } from '../report/formats.js';
 import { jsonReport } from '../report/jsonReport.js';

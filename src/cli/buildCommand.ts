@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, InputError } from '../model/errors.js';
+import { ConfigError, InputError } from '../errors.js';
 import { runAnalyze, type AnalyzeArgs } from './analyzeCommand.js';
 
 export interface BuildArgs extends AnalyzeArgs {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ConfigError, InputError } from '../model/errors.js';
+import { ConfigError, InputError } from '../errors.js';
 import { runAnalyze, type AnalyzeArgs } from './analyzeCommand.js';
 import { runBuild, type BuildArgs } from './buildCommand.js';
 import { runRulesCommand } from './rulesCommand.js';

@@ -2,7 +2,7 @@ import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { cosmiconfig } from 'cosmiconfig';
 import { keyBindingsFrom, type KeyBindings } from '../../ui/model/keys.js';
-import { ConfigError } from '../model/errors.js';
+import { ConfigError } from '../errors.js';
 
 /**
  * Where keys come from: stdin when it is a terminal; when the archive arrives on stdin (`-`), the controlling

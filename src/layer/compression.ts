@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream';
 import { Readable } from 'node:stream';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import type { Compression } from '../model/types.js';
-import { InputError } from '../model/errors.js';
+import { InputError } from '../errors.js';
 
 const ZLIB_CHUNK = 1 << 20;
 

@@ -1,6 +1,6 @@
 import xxhash from 'xxhash-wasm';
 import type { Compression } from '../model/types.js';
-import { InputError } from '../model/errors.js';
+import { InputError } from '../errors.js';
 import { DIR, FILE, HARDLINK, LayerEntries, SYMLINK } from '../model/layerEntries.js';
 import { PathTable } from '../model/pathTable.js';
 import { decompress, looksLikeTar, sniffCompression } from './compression.js';

@@ -1,4 +1,4 @@
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import type { Compression, HistoryItem, Image, Layer } from './types.js';
 import type { LayerEntries } from './layerEntries.js';
 import type { ArchiveContents } from '../archive/readArchive.js';

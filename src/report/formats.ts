@@ -1,4 +1,4 @@
-import { ConfigError } from '../model/errors.js';
+import { ConfigError } from '../errors.js';
 import { ciText } from './ciText.js';
 import { gitlabReport } from './gitlabReport.js';
 import { htmlReport } from './html/htmlReport.js';

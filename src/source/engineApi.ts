@@ -2,7 +2,7 @@ import { request, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../model/errors.js';
+import { InputError } from '../errors.js';
 
 /** How to reach an engine's Docker-compatible API: a unix socket or TCP (optionally TLS). */
 export type Endpoint =

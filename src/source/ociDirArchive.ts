@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import tar from 'tar-stream';
-import { InputError } from '../model/errors.js';
+import { InputError } from '../errors.js';
 import type { ArchiveSource } from './openArchive.js';
 
 /** Files of an OCI layout directory that the reader needs, relative to it. */

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { InputError } from '../model/errors.js';
+import { InputError } from '../errors.js';
 
 const CHUNK = 1 << 20;
 

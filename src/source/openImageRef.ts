@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, InputError } from '../model/errors.js';
+import { ConfigError, InputError } from '../errors.js';
 import { EngineClient, EngineError, endpointFromUrl, describeEndpoint, type Endpoint } from './engineApi.js';
 import { ociDirArchive } from './ociDirArchive.js';
 import { openArchiveFile, streamSource, type ArchiveSource } from './openArchive.js';

@@ -1,4 +1,4 @@
-import { InputError } from '../model/errors.js';
+import { InputError } from '../errors.js';
 import { TarParser } from './tarParser.js';
 import type { TarHeader } from './tarHeader.js';
 

@@ -1,4 +1,4 @@
-import { InputError } from '../model/errors.js';
+import { InputError } from '../errors.js';
 import { BLOCK, checksumMatches, decodeHeader, decodePax, isZeroBlock, readString, type TarHeader } from './tarHeader.js';
 
 /** Receives a tar stream's members in order: `entry`, then `data` for each piece of its content, then `end`. */

@@ -4,7 +4,7 @@ import type { Analysis } from '../../src/analysis/analyzeImage.js';
 import { gateConfigFrom } from '../../src/ci/gateConfig.js';
 import { thresholdChecks } from '../../src/ci/thresholdChecks.js';
 import { parseRatio, parseSize } from '../../src/ci/thresholdValue.js';
-import { ConfigError } from '../../src/model/errors.js';
+import { ConfigError } from '../../src/errors.js';
 
 const size = (v: unknown) => {
   const t = parseSize('highestWastedBytes', v);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Check } from '../../src/ci/check.js';
 import { gateConfigFrom } from '../../src/ci/gateConfig.js';
-import { ConfigError } from '../../src/model/errors.js';
+import { ConfigError } from '../../src/errors.js';
 import { loadForReview, type ReviewArchive } from '../../src/review/loadForReview.js';
 import { planReview, review } from '../../src/review/review.js';
 import { reviewImage } from '../../src/review/reviewImage.js';

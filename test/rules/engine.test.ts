@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { detectBaseLayers } from '../../src/analysis/baseLayers.js';
 import { ruleChecks, ruleSettingsFrom } from '../../src/ci/ruleChecks.js';
-import { ConfigError } from '../../src/model/errors.js';
+import { ConfigError } from '../../src/errors.js';
 import type { Check } from '../../src/ci/check.js';
 import { buildRuleContext } from '../../rules/support/context.js';
 import { RULES } from '../../rules/index.js';
