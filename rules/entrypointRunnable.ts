@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { commandArgv, envValue, findExecutable, isShellForm } from '../src/analysis/executables.js';
 import type { MergedTree } from '../src/analysis/mergedTree.js';
-import { joinPath, parentOf } from '../src/layer/tarPath.js';
+import { joinPath, parentOf } from '../src/model/paths.js';
 import type { ElfFacts, ImageConfig } from '../src/model/types.js';
 import type { Finding, Rule, RuleContext } from './support/types.js';
 

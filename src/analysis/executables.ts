@@ -1,5 +1,5 @@
 import type { ImageConfig } from '../model/types.js';
-import { joinPath } from '../layer/tarPath.js';
+import { joinPath } from '../model/paths.js';
 import type { MergedTree, Resolution } from './mergedTree.js';
 
 /** Docker's PATH when the image sets none. */

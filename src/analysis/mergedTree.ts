@@ -1,6 +1,6 @@
 import type { ImageFiles } from '../model/imageFiles.js';
 import type { FileEntry, Image } from '../model/types.js';
-import { joinPath, parentOf } from '../layer/tarPath.js';
+import { joinPath, parentOf } from '../model/paths.js';
 
 /** Linux gives up after 40 symlinks in one lookup (ELOOP). */
 const MAX_SYMLINKS = 40;

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { baseName, joinPath, parentOf } from '../model/paths.js';
 
 /**
  * Normalise a path from a tar header to an absolute image path: `./a/b/` → `/a/b`.
@@ -14,19 +15,6 @@ export function normalizeTarPath(name: string): string {
   const p = posix.normalize('/' + name);
   if (p.length > 1 && p.endsWith('/')) return p.slice(0, -1);
   return p;
-}
-
-export function parentOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i <= 0 ? '/' : path.slice(0, i);
-}
-
-export function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
-export function joinPath(dir: string, name: string): string {
-  return dir === '/' ? '/' + name : dir + '/' + name;
 }
 
 const WHITEOUT_PREFIX = '.wh.';
