@@ -2,7 +2,8 @@ import { posix } from 'node:path';
 import { commandArgv, envValue, findExecutable, isShellForm } from '../src/analysis/executables.js';
 import type { MergedTree } from '../src/analysis/mergedTree.js';
 import { joinPath, parentOf } from '../src/model/paths.js';
-import type { ElfFacts, ImageConfig } from '../src/model/types.js';
+import type { ElfFacts } from '../src/model/entryTypes.js';
+import type { ImageConfig } from '../src/model/imageTypes.js';
 import type { Finding, Rule, RuleContext } from './support/types.js';
 
 /** Debian/Ubuntu multiarch directory names by ELF e_machine. */

@@ -1,7 +1,7 @@
 import { readArchive, type ArchiveProgress } from './archive/readArchive.js';
 import { selectImage, type SelectOptions } from './archive/selectImage.js';
 import { buildImage } from './model/buildImage.js';
-import type { Image } from './model/types.js';
+import type { Image } from './model/imageTypes.js';
 
 export interface LoadOptions extends SelectOptions {
   readonly onProgress?: ArchiveProgress;

@@ -2,7 +2,7 @@ import type { Analysis } from '../../src/analysis/analyzeImage.js';
 import type { BaseLayers } from '../../src/analysis/baseLayers.js';
 import { MergedTree } from '../../src/analysis/mergedTree.js';
 import type { DockerfileInfo } from '../../src/dockerfile/parseDockerfile.js';
-import type { Image } from '../../src/model/types.js';
+import type { Image } from '../../src/model/imageTypes.js';
 import type { LayerRef, RuleContext } from './types.js';
 
 export function buildRuleContext(image: Image, analysis: Analysis, base: BaseLayers, dockerfile?: DockerfileInfo): RuleContext {

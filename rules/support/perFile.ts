@@ -1,4 +1,4 @@
-import type { FileEntry } from '../../src/model/types.js';
+import type { FileEntry } from '../../src/model/entryTypes.js';
 import type { Finding, RuleContext } from './types.js';
 
 /** The regular files of the final filesystem (what a container sees: hidden and deleted entries are not here). */

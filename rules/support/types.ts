@@ -1,7 +1,7 @@
 import type { Analysis } from '../../src/analysis/analyzeImage.js';
 import type { BaseLayers } from '../../src/analysis/baseLayers.js';
 import type { MergedTree } from '../../src/analysis/mergedTree.js';
-import type { Image } from '../../src/model/types.js';
+import type { Image } from '../../src/model/imageTypes.js';
 import type { DockerfileInfo } from '../../src/dockerfile/parseDockerfile.js';
 
 export type Severity = 'error' | 'warn' | 'info';

@@ -1,4 +1,4 @@
-import type { Image } from '../model/types.js';
+import type { Image } from '../model/imageTypes.js';
 import { computeEfficiency, type InefficientPath } from './efficiency.js';
 import { computeReclaimable, type HiddenFiles } from './reclaimable.js';
 import type { LazyList } from './lazyList.js';

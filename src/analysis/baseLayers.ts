@@ -1,4 +1,4 @@
-import type { Image } from '../model/types.js';
+import type { Image } from '../model/imageTypes.js';
 
 /** Which layers came from the base image, and how that was decided. */
 export interface BaseLayers {

@@ -1,5 +1,7 @@
-import { DUPLICATE, OPAQUE, WHITEOUT } from '../model/layerEntries.js';
-import type { Image } from '../model/types.js';
+import type { LayerRow, PathId } from '../model/ids.js';
+import { Kind } from '../model/kinds.js';
+import { DUPLICATE } from '../model/layerEntries.js';
+import type { Image } from '../model/imageTypes.js';
 import { LazyList } from './lazyList.js';
 
 /** One appearance of a path in a layer, as dive counts it. */
@@ -57,23 +59,22 @@ export function computeEfficiency(image: Image): Efficiency {
   const appears = new Uint8Array(files.count);
   files.layers.forEach((t, k) => {
     const stamp = k + 1;
-    const counted = (i: number): boolean => {
-      const kind = t.kind.get(i);
-      if (kind === OPAQUE) return false;
-      if (kind === WHITEOUT) return !t.isMissing(i);
-      return !(t.how(i) === DUPLICATE && t.hiddenBy.get(i) === k);
+    const counted = (row: LayerRow): boolean => {
+      const kind = t.kind.get(row);
+      if (kind === Kind.opaque) return false;
+      if (kind === Kind.whiteout) return !t.isMissing(row);
+      return !(t.how(row) === DUPLICATE && t.hiddenBy.get(row) === k);
     };
-    for (let i = 0; i < t.count; i++) {
-      if (!counted(i)) continue;
-      for (let p = paths.parent(t.path.get(i)); p >= 0 && nonLeaf[p] !== stamp; p = paths.parent(p)) nonLeaf[p] = stamp;
+    for (let row = 0 as LayerRow; row < t.count; row++) {
+      if (!counted(row)) continue;
+      for (let p = paths.parent(t.path.get(row)); p >= 0 && nonLeaf[p] !== stamp; p = paths.parent(p)) nonLeaf[p] = stamp;
     }
-    const start = files.starts[k]!;
-    for (let i = 0; i < t.count; i++) {
-      if (!counted(i)) continue;
-      const p = t.path.get(i);
-      if (t.kind.get(i) !== WHITEOUT && nonLeaf[p] === stamp) continue;
-      const size = t.size.get(i);
-      appears[start + i] = 1;
+    for (let row = 0 as LayerRow; row < t.count; row++) {
+      if (!counted(row)) continue;
+      const p = t.path.get(row);
+      if (t.kind.get(row) !== Kind.whiteout && nonLeaf[p] === stamp) continue;
+      const size = t.size.get(row);
+      appears[files.entryId(k, row)] = 1;
       cum[p] += size;
       if (size < min[p]!) min[p] = size;
       count[p]++;
@@ -95,7 +96,7 @@ export function computeEfficiency(image: Image): Efficiency {
   const ids = new Int32Array(many);
   const second = new Int32Array(n);
   many = 0;
-  for (let p = 0; p < n; p++) {
+  for (let p = 0 as PathId; p < n; p++) {
     if (count[p]! < 2) continue;
     ids[many++] = p;
     let seen = 0;
@@ -111,9 +112,9 @@ export function computeEfficiency(image: Image): Efficiency {
    * (layer by layer, depth-first in name order), sorts ascending (stable for its list sizes) and reverses, so among
    * equal sizes the path that became inefficient last comes first.
    */
-  ids.sort((a, b) => cum[b]! - cum[a]! || second[b]! - second[a]! || comparePathComponents(paths.path(b), paths.path(a)));
+  ids.sort((a, b) => cum[b]! - cum[a]! || second[b]! - second[a]! || comparePathComponents(paths.path(b as PathId), paths.path(a as PathId)));
   const inefficient = new LazyList(many, (i): InefficientPath => {
-    const p = ids[i]!;
+    const p = ids[i]! as PathId;
     const appearances: Appearance[] = [];
     for (let id = files.first(p); id >= 0; id = files.next(id)) {
       if (appears[id]) appearances.push({ layer: files.layerOf(id), size: files.size(id), kind: files.isWhiteout(id) ? 'deleted' : 'added' });

@@ -1,4 +1,4 @@
-import type { ImageConfig } from '../model/types.js';
+import type { ImageConfig } from '../model/imageTypes.js';
 import { joinPath } from '../model/paths.js';
 import type { MergedTree, Resolution } from './mergedTree.js';
 

@@ -1,5 +1,6 @@
 import type { ImageFiles } from '../model/imageFiles.js';
-import type { FileEntry, Image } from '../model/types.js';
+import type { FileEntry } from '../model/entryTypes.js';
+import type { Image } from '../model/imageTypes.js';
 import { joinPath, parentOf } from '../model/paths.js';
 
 /** Linux gives up after 40 symlinks in one lookup (ELOOP). */

@@ -1,5 +1,7 @@
-import { OPAQUE, WHITEOUT, type LayerEntries } from '../model/layerEntries.js';
-import type { FileEntry, HiddenHow, Image } from '../model/types.js';
+import type { EntryId, LayerRow } from '../model/ids.js';
+import { isFileKind } from '../model/kinds.js';
+import type { FileEntry, HiddenHow } from '../model/entryTypes.js';
+import type { Image } from '../model/imageTypes.js';
 import { LazyList } from './lazyList.js';
 
 /** Bytes a layer carries that the final filesystem does not show, and why. */
@@ -27,28 +29,30 @@ export function computeReclaimable(image: Image, sizeBytes: number): Reclaimable
   const files = image.files;
   let visibleBytes = 0;
   let hiddenCount = 0;
-  const isFile = (t: LayerEntries, i: number) => t.kind.get(i) !== WHITEOUT && t.kind.get(i) !== OPAQUE;
   for (const t of files.layers) {
-    for (let i = 0; i < t.count; i++) {
-      if (!isFile(t, i)) continue;
-      if (t.hiddenBy.get(i) < 0) visibleBytes += t.size.get(i);
-      else if (t.size.get(i) > 0) hiddenCount++;
+    for (let row = 0 as LayerRow; row < t.count; row++) {
+      if (!isFileKind(t.kind.get(row))) continue;
+      if (t.hiddenBy.get(row) < 0) visibleBytes += t.size.get(row);
+      else if (t.size.get(row) > 0) hiddenCount++;
     }
   }
+  /** EntryIds of the hidden entries */
   const ids = new Float64Array(hiddenCount);
   let n = 0;
   files.layers.forEach((t, k) => {
-    const start = files.starts[k]!;
-    for (let i = 0; i < t.count; i++) if (isFile(t, i) && t.hiddenBy.get(i) >= 0 && t.size.get(i) > 0) ids[n++] = start + i;
+    for (let row = 0 as LayerRow; row < t.count; row++) {
+      if (isFileKind(t.kind.get(row)) && t.hiddenBy.get(row) >= 0 && t.size.get(row) > 0) ids[n++] = files.entryId(k, row);
+    }
   });
+  const id = (i: number) => ids[i]! as EntryId;
   const paths = files.paths;
-  const sizes = ids.map((id) => files.size(id));
+  const sizes = ids.map((e) => files.size(e as EntryId));
   const order = new Uint32Array(hiddenCount);
   for (let i = 0; i < order.length; i++) order[i] = i;
   // ids ascend with layer, so the last tie-break is the writing layer, then tar order
-  order.sort((a, b) => sizes[b]! - sizes[a]! || comparePaths(paths.path(files.pathOf(ids[a]!)), paths.path(files.pathOf(ids[b]!))) || ids[a]! - ids[b]!);
+  order.sort((a, b) => sizes[b]! - sizes[a]! || comparePaths(paths.path(files.pathOf(id(a))), paths.path(files.pathOf(id(b)))) || id(a) - id(b));
   const hidden = new LazyList(hiddenCount, (i): HiddenBytes => {
-    const e = files.entry(ids[order[i]!]!) as FileEntry;
+    const e = files.entry(id(order[i]!)) as FileEntry;
     return { path: e.path, size: e.size, writtenBy: e.layer, hiddenBy: e.hiddenBy, how: e.hiddenHow ?? 'overwritten' };
   });
   return { reclaimableBytes: sizeBytes - visibleBytes, visibleBytes, hidden };

@@ -4,7 +4,7 @@ import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream';
 import { Readable } from 'node:stream';
 import { Decompress as ZstdDecompress } from 'fzstd';
-import type { Compression } from '../model/types.js';
+import type { Compression } from '../model/imageTypes.js';
 import { InputError } from '../errors.js';
 
 const ZLIB_CHUNK = 1 << 20;

@@ -1,4 +1,4 @@
-import type { ContentProbe } from '../model/types.js';
+import type { ContentProbe } from '../model/entryTypes.js';
 import { dynamicRange, elfFacts, isElf, parseElfLayout, type ElfLayout } from './elf.js';
 
 /** Bytes kept from the start of every regular file: enough for a shebang or a PEM header. */

@@ -1,4 +1,4 @@
-import type { ElfFacts } from '../model/types.js';
+import type { ElfFacts } from '../model/entryTypes.js';
 
 const PT_LOAD = 1;
 const PT_DYNAMIC = 2;

@@ -1,7 +1,8 @@
 import xxhash from 'xxhash-wasm';
-import type { Compression } from '../model/types.js';
+import type { Compression } from '../model/imageTypes.js';
 import { InputError } from '../errors.js';
-import { DIR, FILE, HARDLINK, LayerEntries, SYMLINK } from '../model/layerEntries.js';
+import { Kind, type KindCode } from '../model/kinds.js';
+import { LayerEntries } from '../model/layerEntries.js';
 import { PathTable } from '../model/pathTable.js';
 import { decompress, looksLikeTar, sniffCompression } from './compression.js';
 import { capturesText, ContentProbeCollector } from './contentProbe.js';
@@ -27,15 +28,15 @@ const hasher = xxhash();
 const EMPTY = new Uint8Array(0);
 
 /** tar entry types → the model's kind codes (others, such as GNU sparse or volume headers, are skipped) */
-const KINDS: Partial<Record<TarEntryType, number>> = {
-  file: FILE,
-  'contiguous-file': FILE,
-  directory: DIR,
-  symlink: SYMLINK,
-  link: HARDLINK,
-  'character-device': 4,
-  'block-device': 5,
-  fifo: 6,
+const KINDS: Partial<Record<TarEntryType, KindCode>> = {
+  file: Kind.file,
+  'contiguous-file': Kind.file,
+  directory: Kind.dir,
+  symlink: Kind.symlink,
+  link: Kind.hardlink,
+  'character-device': Kind.char,
+  'block-device': Kind.block,
+  fifo: Kind.fifo,
 };
 
 /**
@@ -107,7 +108,7 @@ export async function readLayerBlob(
   let size = 0;
   // the member being read: its fields wait for the end of its content, when its hash is known
   let path = '';
-  let kind = -1;
+  let kind: KindCode | -1 = -1;
   let mode = 0;
   let uid = 0;
   let gid = 0;
@@ -133,8 +134,8 @@ export async function readLayerBlob(
       mode = header.mode & 0o7777;
       uid = header.uid;
       gid = header.gid;
-      if (k !== FILE) {
-        const link = k === SYMLINK ? header.linkname : k === HARDLINK ? normalizeTarPath(header.linkname) : undefined;
+      if (k !== Kind.file) {
+        const link = k === Kind.symlink ? header.linkname : k === Kind.hardlink ? normalizeTarPath(header.linkname) : undefined;
         files.addFile(path, k, mode, uid, gid, header.size, link, undefined, undefined);
         return;
       }
@@ -145,7 +146,7 @@ export async function readLayerBlob(
       probe = new ContentProbeCollector(capturesText(path));
     },
     data(chunk) {
-      if (kind !== FILE) return;
+      if (kind !== Kind.file) return;
       probe!.update(chunk);
       if (h) h.update(chunk);
       else if (first === undefined) first = chunk;
@@ -155,7 +156,7 @@ export async function readLayerBlob(
       }
     },
     end() {
-      if (kind !== FILE) return;
+      if (kind !== Kind.file) return;
       const hash = h ? h.digest() : h64Raw(first ?? EMPTY);
       files.addFile(path, kind, mode, uid, gid, fileSize, undefined, hash, probe!.finish());
       first = undefined;

@@ -1,11 +1,12 @@
 import { InputError } from '../errors.js';
-import type { Compression, HistoryItem, Image, Layer } from './types.js';
+import type { Compression, HistoryItem, Image, Layer } from './imageTypes.js';
 import type { LayerEntries } from './layerEntries.js';
 import type { ArchiveContents } from '../archive/readArchive.js';
 import { runtimeConfig } from '../archive/ociTypes.js';
 import type { SelectedImage } from '../archive/selectImage.js';
 import { stackLayers } from './stackLayers.js';
-import { FILE } from './layerEntries.js';
+import type { LayerRow } from './ids.js';
+import { Kind } from './kinds.js';
 
 const LAYER_MEDIA_TYPES = new Set([
   'application/vnd.docker.image.rootfs.diff.tar',
@@ -88,9 +89,9 @@ export function buildImage(contents: ArchiveContents, sel: SelectedImage, source
     let size = blob.size;
     if (d?.annotations[ESTARGZ_TOC]) {
       const f = files;
-      const isMeta = (i: number) => f.kind.get(i) === FILE && ESTARGZ_META.has(contents.paths.path(f.path.get(i)));
-      for (let i = 0; i < f.count; i++) if (isMeta(i)) size -= f.size.get(i);
-      files = f.filter((i) => !isMeta(i));
+      const isMeta = (row: LayerRow) => f.kind.get(row) === Kind.file && ESTARGZ_META.has(contents.paths.path(f.path.get(row)));
+      for (let row = 0 as LayerRow; row < f.count; row++) if (isMeta(row)) size -= f.size.get(row);
+      files = f.filter((row) => !isMeta(row));
     }
     tables.push(files);
     const h = layerHistory[index];

@@ -14,7 +14,8 @@ interface NumberArrayConstructor<A extends NumberArray> {
   new (length: number): A;
 }
 
-export class Column<A extends NumberArray> {
+/** `V` is what the column holds and `K` what indexes it: the model's id types (ids.ts) where they apply. */
+export class Column<A extends NumberArray, V extends number = number, K extends number = number> {
   private readonly blocks: A[] = [];
   private length = 0;
 
@@ -41,30 +42,31 @@ export class Column<A extends NumberArray> {
     return block;
   }
 
-  get(i: number): number {
-    return this.blocks[i >>> SHIFT]![i & MASK]!;
+  get(i: K): V {
+    return this.blocks[i >>> SHIFT]![i & MASK]! as V;
   }
 
-  set(i: number, v: number): void {
+  set(i: K, v: V): void {
     this.blocks[i >>> SHIFT]![i & MASK] = v;
   }
 
-  push(v: number): number {
+  /** Append a value; returns its index. */
+  push(v: V): K {
     const block = this.room();
     block[this.length & MASK] = v;
-    return this.length++;
+    return this.length++ as K;
   }
 
   /** An independent copy (a layer blob used by two layers gets its own mutable state per use). */
-  clone(): Column<A> {
-    const c = new Column(this.make);
+  clone(): Column<A, V, K> {
+    const c = new Column<A, V, K>(this.make);
     for (const b of this.blocks) c.blocks.push(b.slice() as A);
     c.length = this.length;
     return c;
   }
 }
 
-export const int32Column = (): Column<Int32Array> => new Column(Int32Array);
-export const uint8Column = (): Column<Uint8Array> => new Column(Uint8Array);
-export const float64Column = (): Column<Float64Array> => new Column(Float64Array);
+export const int32Column = <V extends number = number, K extends number = number>(): Column<Int32Array, V, K> => new Column(Int32Array);
+export const uint8Column = <V extends number = number, K extends number = number>(): Column<Uint8Array, V, K> => new Column(Uint8Array);
+export const float64Column = <V extends number = number, K extends number = number>(): Column<Float64Array, V, K> => new Column(Float64Array);
 

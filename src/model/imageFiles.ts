@@ -1,20 +1,23 @@
 import type { Column } from './columns.js';
-import { DIR, WHITEOUT, type LayerEntries } from './layerEntries.js';
+import type { FileEntry, LayerEntry } from './entryTypes.js';
+import { NO_ENTRY, type EntryId, type LayerRow, type PathId } from './ids.js';
+import { Kind, type KindCode } from './kinds.js';
+import type { LayerEntries } from './layerEntries.js';
 import type { PathTable } from './pathTable.js';
-import type { FileEntry, LayerEntry } from './types.js';
 
 /**
- * Every entry of every layer of one image, after stacking. An entry has an image-wide id: layer k's entries are
- * `starts[k] .. starts[k] + count - 1`. Per path, `first`/`next` give its history in layer order and `visibleId`
- * the entry the final filesystem shows.
+ * Every entry of every layer of one image, after stacking. An entry's image-wide id (EntryId) numbers layer 0's
+ * rows first, then layer 1's, and so on; `entryId(layer, row)` and `layerOf(id)` convert. Per path, `first`/`next`
+ * give its history in layer order and `visibleId` the entry the final filesystem shows.
  */
 export class ImageFiles {
   constructor(
     readonly paths: PathTable,
     readonly layers: readonly LayerEntries[],
-    readonly starts: readonly number[],
+    /** the id of each layer's row 0 */
+    private readonly starts: readonly number[],
     private readonly heads: Int32Array,
-    private readonly chain: Column<Int32Array>,
+    private readonly chain: Column<Int32Array, EntryId, EntryId>,
     private readonly tops: Int32Array,
   ) {}
 
@@ -22,7 +25,12 @@ export class ImageFiles {
     return this.chain.size;
   }
 
-  layerOf(id: number): number {
+  /** The image-wide id of row `row` of layer `layer`. */
+  entryId(layer: number, row: LayerRow): EntryId {
+    return (this.starts[layer]! + row) as EntryId;
+  }
+
+  layerOf(id: EntryId): number {
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {
@@ -34,87 +42,87 @@ export class ImageFiles {
   }
 
   /** Read one column of entry `id` in its own layer's table. */
-  private read(id: number, column: (t: LayerEntries) => { get(i: number): number }): number {
+  private read<V extends number>(id: EntryId, column: (t: LayerEntries) => { get(row: LayerRow): V }): V {
     const k = this.layerOf(id);
-    return column(this.layers[k]!).get(id - this.starts[k]!);
+    return column(this.layers[k]!).get((id - this.starts[k]!) as LayerRow);
   }
 
   /** Content size of an entry; for a whiteout, the size dive charges for what it deleted. */
-  size(id: number): number {
+  size(id: EntryId): number {
     return this.read(id, (t) => t.size);
   }
 
-  pathOf(id: number): number {
+  pathOf(id: EntryId): PathId {
     return this.read(id, (t) => t.path);
   }
 
-  isWhiteout(id: number): boolean {
-    return this.kind(id) === WHITEOUT;
+  isWhiteout(id: EntryId): boolean {
+    return this.kind(id) === Kind.whiteout;
   }
 
-  kind(id: number): number {
+  kind(id: EntryId): KindCode {
     return this.read(id, (t) => t.kind);
   }
 
   /** The layer that hid the entry, or -1 while it is visible. */
-  hiddenBy(id: number): number {
+  hiddenBy(id: EntryId): number {
     return this.read(id, (t) => t.hiddenBy);
   }
 
   /** Same metadata and content (dive's test for "modified"). */
-  sameContent(a: number, b: number): boolean {
+  sameContent(a: EntryId, b: EntryId): boolean {
     const ka = this.layerOf(a);
     const kb = this.layerOf(b);
-    return this.layers[ka]!.sameContent(a - this.starts[ka]!, this.layers[kb]!, b - this.starts[kb]!);
+    return this.layers[ka]!.sameContent((a - this.starts[ka]!) as LayerRow, this.layers[kb]!, (b - this.starts[kb]!) as LayerRow);
   }
 
   /** The entry with image-wide id `id`, as an object. */
-  entry(id: number): LayerEntry {
+  entry(id: EntryId): LayerEntry {
     const k = this.layerOf(id);
-    return this.layers[k]!.entry(id - this.starts[k]!, k);
+    return this.layers[k]!.entry((id - this.starts[k]!) as LayerRow, k);
   }
 
   /** The path's first entry in layer order, or -1. */
-  first(pathId: number): number {
-    return pathId < this.heads.length ? this.heads[pathId]! : -1;
+  first(pathId: PathId): EntryId {
+    return pathId < this.heads.length ? (this.heads[pathId]! as EntryId) : NO_ENTRY;
   }
 
   /** The next entry for the same path, or -1. */
-  next(id: number): number {
+  next(id: EntryId): EntryId {
     return this.chain.get(id);
   }
 
   /** Every entry and whiteout of a path, in layer order. */
-  history(pathId: number): LayerEntry[] {
+  history(pathId: PathId): LayerEntry[] {
     const out: LayerEntry[] = [];
     for (let id = this.first(pathId); id >= 0; id = this.chain.get(id)) out.push(this.entry(id));
     return out;
   }
 
   /** The id of the entry the final filesystem shows at this path, or -1. */
-  visibleId(pathId: number): number {
-    return pathId >= 0 && pathId < this.tops.length ? this.tops[pathId]! : -1;
+  visibleId(pathId: PathId): EntryId {
+    return pathId >= 0 && pathId < this.tops.length ? (this.tops[pathId]! as EntryId) : NO_ENTRY;
   }
 
-  visible(pathId: number): FileEntry | undefined {
+  visible(pathId: PathId): FileEntry | undefined {
     const id = this.visibleId(pathId);
     return id < 0 ? undefined : (this.entry(id) as FileEntry);
   }
 
   /** Whether the final filesystem shows a directory entry at this path. */
-  isVisibleDir(pathId: number): boolean {
+  isVisibleDir(pathId: PathId): boolean {
     const id = this.visibleId(pathId);
-    return id >= 0 && this.kind(id) === DIR;
+    return id >= 0 && this.kind(id) === Kind.dir;
   }
 
   /** Ids of the paths that have a history in this image (ancestors named only implicitly are left out). */
-  *pathIds(): IterableIterator<number> {
-    for (let p = 1; p < this.heads.length; p++) if (this.heads[p]! >= 0) yield p;
+  *pathIds(): IterableIterator<PathId> {
+    for (let p = 1 as PathId; p < this.heads.length; p++) if (this.heads[p]! >= 0) yield p;
   }
 
   /** Ids of the paths the final filesystem shows an entry at. */
-  *visiblePathIds(): IterableIterator<number> {
-    for (let p = 1; p < this.tops.length; p++) if (this.tops[p]! >= 0) yield p;
+  *visiblePathIds(): IterableIterator<PathId> {
+    for (let p = 1 as PathId; p < this.tops.length; p++) if (this.tops[p]! >= 0) yield p;
   }
 
   /** Per-path history as a map, for tests and tools that want the whole picture at once. */

@@ -1,19 +1,14 @@
 import { float64Column, int32Column, uint8Column } from './columns.js';
+import type { LayerRow, PathId } from './ids.js';
 import type { PathTable } from './pathTable.js';
-import type { ContentProbe, FileKind, HiddenHow, LayerEntry } from './types.js';
+import type { ContentProbe, HiddenHow, LayerEntry } from './entryTypes.js';
+import { Kind, kindName, type FileKind, type KindCode } from './kinds.js';
 
 /**
  * One layer's entries as columns of numbers (about 42 bytes an entry) instead of one object each: memory per entry
- * is a budget (issue #2). Objects are made on demand by `entry(i)` for the consumers that want them.
+ * is a budget (issue #2). Objects are made on demand by `entry(row)` for the consumers that want them. Every column
+ * is indexed by the entry's row (LayerRow).
  */
-const KIND_CODES: readonly (FileKind | 'whiteout' | 'opaque')[] = ['file', 'dir', 'symlink', 'hardlink', 'char', 'block', 'fifo', 'whiteout', 'opaque'];
-export const FILE = 0;
-export const DIR = 1;
-export const SYMLINK = 2;
-export const HARDLINK = 3;
-export const WHITEOUT = 7;
-export const OPAQUE = 8;
-
 const HOW_CODES: readonly (HiddenHow | undefined)[] = [undefined, 'overwritten', 'deleted', 'opaque', 'duplicate'];
 export const OVERWRITTEN = 1;
 export const DELETED = 2;
@@ -28,21 +23,21 @@ const MISSING = 16;
 const HASHED = 32;
 
 export class LayerEntries {
-  readonly path = int32Column();
-  readonly kind = uint8Column();
-  readonly mode = int32Column();
-  private readonly uid = int32Column();
-  private readonly gid = int32Column();
+  readonly path = int32Column<PathId, LayerRow>();
+  readonly kind = uint8Column<KindCode, LayerRow>();
+  readonly mode = int32Column<number, LayerRow>();
+  private readonly uid = int32Column<number, LayerRow>();
+  private readonly gid = int32Column<number, LayerRow>();
   /** Content size; for a whiteout, dive's size of what it deleted. */
-  readonly size = float64Column();
-  private readonly hashLo = int32Column();
-  private readonly hashHi = int32Column();
+  readonly size = float64Column<number, LayerRow>();
+  private readonly hashLo = int32Column<number, LayerRow>();
+  private readonly hashHi = int32Column<number, LayerRow>();
   /** Layer that hid the entry, -1 while visible. */
-  readonly hiddenBy = int32Column();
+  readonly hiddenBy = int32Column<number, LayerRow>();
   /** hidden-how code in the low bits, plus the synthetic, missing and hashed flags. */
-  private readonly flags = uint8Column();
-  private readonly links = new Map<number, string>();
-  private readonly probes = new Map<number, ContentProbe>();
+  private readonly flags = uint8Column<number, LayerRow>();
+  private readonly links = new Map<LayerRow, string>();
+  private readonly probes = new Map<LayerRow, ContentProbe>();
 
   constructor(
     readonly paths: PathTable,
@@ -67,7 +62,7 @@ export class LayerEntries {
     return this.kind.size;
   }
 
-  private add(pathId: number, kind: number, mode: number, uid: number, gid: number, size: number, flags: number): number {
+  private add(pathId: PathId, kind: KindCode, mode: number, uid: number, gid: number, size: number, flags: number): LayerRow {
     this.path.push(pathId);
     this.kind.push(kind);
     this.mode.push(mode);
@@ -81,110 +76,110 @@ export class LayerEntries {
   }
 
   /** A file-like entry; `hash` is the xxh64 of a regular file's content. */
-  addFile(path: string, kind: number, mode: number, uid: number, gid: number, size: number, link: string | undefined, hash: bigint | undefined, probe: ContentProbe | undefined): number {
-    const i = this.add(this.paths.intern(path), kind, mode, uid, gid, size, hash === undefined ? 0 : HASHED);
+  addFile(path: string, kind: KindCode, mode: number, uid: number, gid: number, size: number, link: string | undefined, hash: bigint | undefined, probe: ContentProbe | undefined): LayerRow {
+    const row = this.add(this.paths.intern(path), kind, mode, uid, gid, size, hash === undefined ? 0 : HASHED);
     if (hash !== undefined) {
-      this.hashLo.set(i, Number(hash & 0xffffffffn));
-      this.hashHi.set(i, Number(hash >> 32n));
+      this.hashLo.set(row, Number(hash & 0xffffffffn));
+      this.hashHi.set(row, Number(hash >> 32n));
     }
-    if (link !== undefined) this.links.set(i, link);
-    if (probe !== undefined) this.probes.set(i, probe);
-    return i;
+    if (link !== undefined) this.links.set(row, link);
+    if (probe !== undefined) this.probes.set(row, probe);
+    return row;
   }
 
-  addWhiteout(path: string): number {
-    return this.add(this.paths.intern(path), WHITEOUT, 0, 0, 0, 0, 0);
+  addWhiteout(path: string): LayerRow {
+    return this.add(this.paths.intern(path), Kind.whiteout, 0, 0, 0, 0, 0);
   }
 
   /** A whiteout implied by an opaque directory, for a path already interned. */
-  addSyntheticWhiteout(pathId: number, deletedSize: number): number {
-    return this.add(pathId, WHITEOUT, 0, 0, 0, deletedSize, SYNTHETIC);
+  addSyntheticWhiteout(pathId: PathId, deletedSize: number): LayerRow {
+    return this.add(pathId, Kind.whiteout, 0, 0, 0, deletedSize, SYNTHETIC);
   }
 
-  addOpaque(dir: string): number {
-    return this.add(this.paths.intern(dir), OPAQUE, 0, 0, 0, 0, 0);
+  addOpaque(dir: string): LayerRow {
+    return this.add(this.paths.intern(dir), Kind.opaque, 0, 0, 0, 0, 0);
   }
 
-  isMissing(i: number): boolean {
-    return (this.flags.get(i) & MISSING) !== 0;
+  isMissing(row: LayerRow): boolean {
+    return (this.flags.get(row) & MISSING) !== 0;
   }
 
-  setMissing(i: number): void {
-    this.flags.set(i, this.flags.get(i) | MISSING);
+  setMissing(row: LayerRow): void {
+    this.flags.set(row, this.flags.get(row) | MISSING);
   }
 
-  how(i: number): number {
-    return this.flags.get(i) & HOW_MASK;
+  how(row: LayerRow): number {
+    return this.flags.get(row) & HOW_MASK;
   }
 
-  hide(i: number, byLayer: number, how: number): void {
-    this.hiddenBy.set(i, byLayer);
-    this.flags.set(i, (this.flags.get(i) & ~HOW_MASK) | how);
+  hide(row: LayerRow, byLayer: number, how: number): void {
+    this.hiddenBy.set(row, byLayer);
+    this.flags.set(row, (this.flags.get(row) & ~HOW_MASK) | how);
   }
 
   /**
-   * Whether entry `i` here and entry `j` of `other` have the same metadata and content (dive's "modified" test),
+   * Whether entry `row` here and entry `otherRow` of `other` have the same metadata and content (dive's "modified" test),
    * read straight from the columns.
    */
-  sameContent(i: number, other: LayerEntries, j: number): boolean {
+  sameContent(row: LayerRow, other: LayerEntries, otherRow: LayerRow): boolean {
     return (
-      this.kind.get(i) === other.kind.get(j) &&
-      this.mode.get(i) === other.mode.get(j) &&
-      this.uid.get(i) === other.uid.get(j) &&
-      this.gid.get(i) === other.gid.get(j) &&
-      this.size.get(i) === other.size.get(j) &&
-      (this.flags.get(i) & HASHED) === (other.flags.get(j) & HASHED) &&
-      this.hashLo.get(i) === other.hashLo.get(j) &&
-      this.hashHi.get(i) === other.hashHi.get(j) &&
-      this.links.get(i) === other.links.get(j)
+      this.kind.get(row) === other.kind.get(otherRow) &&
+      this.mode.get(row) === other.mode.get(otherRow) &&
+      this.uid.get(row) === other.uid.get(otherRow) &&
+      this.gid.get(row) === other.gid.get(otherRow) &&
+      this.size.get(row) === other.size.get(otherRow) &&
+      (this.flags.get(row) & HASHED) === (other.flags.get(otherRow) & HASHED) &&
+      this.hashLo.get(row) === other.hashLo.get(otherRow) &&
+      this.hashHi.get(row) === other.hashHi.get(otherRow) &&
+      this.links.get(row) === other.links.get(otherRow)
     );
   }
 
-  private hashKey(i: number): string | undefined {
-    if ((this.flags.get(i) & HASHED) === 0) return undefined;
+  private hashKey(row: LayerRow): string | undefined {
+    if ((this.flags.get(row) & HASHED) === 0) return undefined;
     // one native hex conversion: the rules make every visible entry into an object, several times over
-    HEX_SCRATCH.writeInt32BE(this.hashHi.get(i), 0);
-    HEX_SCRATCH.writeInt32BE(this.hashLo.get(i), 4);
+    HEX_SCRATCH.writeInt32BE(this.hashHi.get(row), 0);
+    HEX_SCRATCH.writeInt32BE(this.hashLo.get(row), 4);
     return HEX_SCRATCH.toString('hex');
   }
 
   /** The entry as an object, for consumers that want one (reports, rules, the browser); `layer` is its index. */
-  entry(i: number, layer: number): LayerEntry {
-    const path = this.paths.path(this.path.get(i));
-    const kind = this.kind.get(i);
-    if (kind === WHITEOUT) {
-      const f = this.flags.get(i);
-      return { type: 'whiteout', path, synthetic: (f & SYNTHETIC) !== 0, layer, deletedSize: this.size.get(i), missing: (f & MISSING) !== 0 };
+  entry(row: LayerRow, layer: number): LayerEntry {
+    const path = this.paths.path(this.path.get(row));
+    const kind = this.kind.get(row);
+    if (kind === Kind.whiteout) {
+      const f = this.flags.get(row);
+      return { type: 'whiteout', path, synthetic: (f & SYNTHETIC) !== 0, layer, deletedSize: this.size.get(row), missing: (f & MISSING) !== 0 };
     }
-    if (kind === OPAQUE) return { type: 'opaque', path, layer };
+    if (kind === Kind.opaque) return { type: 'opaque', path, layer };
     return {
       type: 'entry',
       path,
-      kind: KIND_CODES[kind] as FileKind,
-      mode: this.mode.get(i),
-      uid: this.uid.get(i) >>> 0,
-      gid: this.gid.get(i) >>> 0,
-      size: this.size.get(i),
-      link: this.links.get(i),
-      hash: this.hashKey(i),
-      probe: this.probes.get(i),
+      kind: kindName(kind) as FileKind,
+      mode: this.mode.get(row),
+      uid: this.uid.get(row) >>> 0,
+      gid: this.gid.get(row) >>> 0,
+      size: this.size.get(row),
+      link: this.links.get(row),
+      hash: this.hashKey(row),
+      probe: this.probes.get(row),
       layer,
-      hiddenBy: this.hiddenBy.get(i),
-      hiddenHow: HOW_CODES[this.how(i)],
+      hiddenBy: this.hiddenBy.get(row),
+      hiddenHow: HOW_CODES[this.how(row)],
     };
   }
 
   /** Every entry as objects, in tar order. */
   entries(layer: number): LayerEntry[] {
     const out: LayerEntry[] = [];
-    for (let i = 0; i < this.count; i++) out.push(this.entry(i, layer));
+    for (let row = 0 as LayerRow; row < this.count; row++) out.push(this.entry(row, layer));
     return out;
   }
 
   /** A copy holding only the entries `keep` accepts (eStargz's own bookkeeping files are dropped this way). */
-  filter(keep: (i: number) => boolean): LayerEntries {
+  filter(keep: (row: LayerRow) => boolean): LayerEntries {
     const c = new LayerEntries(this.paths);
-    for (let i = 0; i < this.count; i++) {
+    for (let i = 0 as LayerRow; i < this.count; i++) {
       if (!keep(i)) continue;
       const j = c.add(this.path.get(i), this.kind.get(i), this.mode.get(i), this.uid.get(i), this.gid.get(i), this.size.get(i), this.flags.get(i));
       c.hashLo.set(j, this.hashLo.get(i));

@@ -1,11 +1,13 @@
 import { int32Column } from './columns.js';
 import { ImageFiles } from './imageFiles.js';
-import { DELETED, DIR, DUPLICATE, OPAQUE, OPAQUED, OVERWRITTEN, WHITEOUT, type LayerEntries } from './layerEntries.js';
+import { NO_ENTRY, type EntryId, type LayerRow, type PathId } from './ids.js';
+import { isFileKind, Kind, type KindCode } from './kinds.js';
+import { DELETED, DUPLICATE, OPAQUED, OVERWRITTEN, type LayerEntries } from './layerEntries.js';
 import type { PathTable } from './pathTable.js';
 
 /**
  * The merged filesystem while layers are stacked, as arrays indexed by path id: which entry each live path shows
- * (`top`, an image-wide entry id) and the live tree as doubly linked child lists, so a subtree is walked only when
+ * (`top`, an image-wide EntryId, and `topLayer`, the layer it is in) and the live tree as doubly linked child lists, so a subtree is walked only when
  * it is removed and removing one is O(its size). It exists only during the stacking pass.
  */
 class LiveTree {
@@ -23,6 +25,7 @@ class LiveTree {
   constructor(
     private readonly paths: PathTable,
     private readonly layers: readonly LayerEntries[],
+    /** the EntryId of each stacked layer's row 0 */
     private readonly starts: number[],
   ) {
     const n = paths.size;
@@ -37,60 +40,59 @@ class LiveTree {
     this.linked[0] = 1;
   }
 
-  isLive(p: number): boolean {
+  isLive(p: PathId): boolean {
     return this.linked[p] === 1;
   }
 
-  hasChildMap(p: number): boolean {
+  hasChildMap(p: PathId): boolean {
     return this.hadChildren[p] === 1;
   }
 
   /** Whether nothing at all is at a live path: no entry and no child map (a whiteout of it finds nothing). */
-  isEmpty(p: number): boolean {
+  isEmpty(p: PathId): boolean {
     return this.top[p]! < 0 && this.hadChildren[p] === 0;
   }
 
-  private topKind(p: number): number {
-    const k = this.topLayer[p]!;
-    return this.layers[k]!.kind.get(this.top[p]! - this.starts[k]!);
+  /** The row in its own layer of the entry shown at `p`. */
+  private topRow(p: PathId): LayerRow {
+    return (this.top[p]! - this.starts[this.topLayer[p]!]!) as LayerRow;
   }
 
-  isDir(p: number): boolean {
-    return this.top[p]! >= 0 ? this.topKind(p) === DIR : this.firstChild[p]! >= 0;
+  private topKind(p: PathId): KindCode {
+    return this.layers[this.topLayer[p]!]!.kind.get(this.topRow(p));
   }
 
-  *children(p: number): IterableIterator<number> {
-    for (let c = this.firstChild[p]!; c >= 0; c = this.nextSibling[c]!) yield c;
+  isDir(p: PathId): boolean {
+    return this.top[p]! >= 0 ? this.topKind(p) === Kind.dir : this.firstChild[p]! >= 0;
+  }
+
+  *children(p: PathId): IterableIterator<PathId> {
+    for (let c = this.firstChild[p]!; c >= 0; c = this.nextSibling[c]!) yield c as PathId;
   }
 
   /** Σ sizes of the path and everything below it: what dive charges for the whiteout of a directory. */
-  subtreeSize(p: number): number {
+  subtreeSize(p: PathId): number {
     let total = 0;
     const stack = this.stack;
     stack.push(p);
     while (stack.length > 0) {
       const n = stack.pop()!;
-      if (this.top[n]! >= 0) {
-        const k = this.topLayer[n]!;
-        total += this.layers[k]!.size.get(this.top[n]! - this.starts[k]!);
-      }
+      if (this.top[n]! >= 0) total += this.layers[this.topLayer[n]!]!.size.get(this.topRow(n as PathId));
       for (let c = this.firstChild[n]!; c >= 0; c = this.nextSibling[c]!) stack.push(c);
     }
     return total;
   }
 
   /** Mark the entry shown at `p` hidden by `layer`, unless something already hid it. */
-  private hideTop(p: number, layer: number, how: number): void {
-    const id = this.top[p]!;
-    if (id < 0) return;
-    const k = this.topLayer[p]!;
-    const t = this.layers[k]!;
-    const i = id - this.starts[k]!;
-    if (t.hiddenBy.get(i) < 0) t.hide(i, layer, how);
+  private hideTop(p: PathId, layer: number, how: number): void {
+    if (this.top[p]! < 0) return;
+    const t = this.layers[this.topLayer[p]!]!;
+    const row = this.topRow(p);
+    if (t.hiddenBy.get(row) < 0) t.hide(row, layer, how);
   }
 
   /** Hide and unlink everything below `p` (and `p` itself when `includeSelf`): the subtree leaves the live tree. */
-  removeSubtree(p: number, layer: number, how: number, includeSelf: boolean): void {
+  removeSubtree(p: PathId, layer: number, how: number, includeSelf: boolean): void {
     const stack = this.stack;
     if (includeSelf) {
       this.unlinkFromParent(p);
@@ -102,7 +104,7 @@ class LiveTree {
       this.hadChildren[p] = 0;
     }
     while (stack.length > 0) {
-      const n = stack.pop()!;
+      const n = stack.pop()! as PathId;
       this.hideTop(n, layer, how);
       for (let c = this.firstChild[n]!; c >= 0; c = this.nextSibling[c]!) stack.push(c);
       // a path linked again later starts empty, as a new node would
@@ -114,7 +116,7 @@ class LiveTree {
     }
   }
 
-  private unlinkFromParent(p: number): void {
+  private unlinkFromParent(p: PathId): void {
     const parent = this.paths.parent(p);
     const prev = this.prevSibling[p]!;
     const next = this.nextSibling[p]!;
@@ -127,11 +129,11 @@ class LiveTree {
   }
 
   /** Link the path and its ancestors into the live tree. */
-  ensure(p: number): void {
+  ensure(p: PathId): void {
     const stack = this.stack;
     for (let q = p; this.linked[q] === 0; q = this.paths.parent(q)) stack.push(q);
     while (stack.length > 0) {
-      const q = stack.pop()!;
+      const q = stack.pop()! as PathId;
       const parent = this.paths.parent(q);
       this.hadChildren[parent] = 1;
       const last = this.lastChild[parent]!;
@@ -145,9 +147,9 @@ class LiveTree {
   }
 
   /** Show entry `id` of layer `layer` at `p`; what showed there before is hidden. */
-  place(p: number, id: number, layer: number, kind: number): void {
+  place(p: PathId, id: EntryId, layer: number, kind: KindCode): void {
     if (this.top[p]! >= 0) this.hideTop(p, layer, this.topLayer[p] === layer ? DUPLICATE : OVERWRITTEN);
-    if (kind !== DIR && this.hadChildren[p] === 1) this.removeSubtree(p, layer, OVERWRITTEN, false);
+    if (kind !== Kind.dir && this.hadChildren[p] === 1) this.removeSubtree(p, layer, OVERWRITTEN, false);
     this.top[p] = id;
     this.topLayer[p] = layer;
   }
@@ -163,12 +165,12 @@ export function stackLayers(layers: readonly LayerEntries[], paths: PathTable, n
   const live = new LiveTree(paths, layers, starts);
   const heads = new Int32Array(paths.size).fill(-1);
   const tails = new Int32Array(paths.size).fill(-1);
-  const chain = int32Column();
+  const chain = int32Column<EntryId, EntryId>();
   /** path id → k+1 when layer k adds something at or below it */
   const present = new Int32Array(paths.size);
-  const record = (p: number, id: number) => {
+  const record = (p: PathId, id: EntryId) => {
     if (heads[p]! < 0) heads[p] = id;
-    else chain.set(tails[p]!, id);
+    else chain.set(tails[p]! as EntryId, id);
     tails[p] = id;
   };
   let missingWhiteouts = 0;
@@ -176,26 +178,27 @@ export function stackLayers(layers: readonly LayerEntries[], paths: PathTable, n
   layers.forEach((t, k) => {
     const start = chain.size;
     starts.push(start);
+    const id = (row: LayerRow) => (start + row) as EntryId;
     const n = t.count;
-    for (let i = 0; i < n; i++) chain.push(-1);
-    const opaques: number[] = [];
-    const whiteouts: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const kind = t.kind.get(i);
-      if (kind === OPAQUE) opaques.push(i);
-      else if (kind === WHITEOUT) whiteouts.push(i);
+    for (let row = 0; row < n; row++) chain.push(NO_ENTRY);
+    const opaques: LayerRow[] = [];
+    const whiteouts: LayerRow[] = [];
+    for (let row = 0 as LayerRow; row < n; row++) {
+      const kind = t.kind.get(row);
+      if (kind === Kind.opaque) opaques.push(row);
+      else if (kind === Kind.whiteout) whiteouts.push(row);
     }
     // what this layer re-adds only matters below an opaque directory
     const stamp = k + 1;
     if (opaques.length > 0) {
-      for (let i = 0; i < n; i++) {
-        const kind = t.kind.get(i);
-        if (kind === OPAQUE || kind === WHITEOUT) continue;
-        for (let p = t.path.get(i); p > 0 && present[p] !== stamp; p = paths.parent(p)) present[p] = stamp;
+      for (let row = 0 as LayerRow; row < n; row++) {
+        if (!isFileKind(t.kind.get(row))) continue;
+        for (let p = t.path.get(row); p > 0 && present[p] !== stamp; p = paths.parent(p)) present[p] = stamp;
       }
     }
 
     // sizes are taken against the stack below this layer, before any of its changes
+    /** pairs: the path an implied whiteout deletes, and dive's size for it */
     const synthetic: number[] = [];
     for (const o of opaques) {
       const dir = t.path.get(o);
@@ -218,27 +221,28 @@ export function stackLayers(layers: readonly LayerEntries[], paths: PathTable, n
     for (const o of opaques) {
       const dir = t.path.get(o);
       if (live.isLive(dir)) live.removeSubtree(dir, k, OPAQUED, false);
-      record(dir, start + o);
+      record(dir, id(o));
     }
     for (const w of whiteouts) {
       const p = t.path.get(w);
-      record(p, start + w);
+      record(p, id(w));
       if (t.isMissing(w)) continue;
       // not live: already hidden by an opaque directory of this same layer
       if (live.isLive(p)) live.removeSubtree(p, k, DELETED, true);
     }
     for (let s = 0; s < synthetic.length; s += 2) {
-      const i = t.addSyntheticWhiteout(synthetic[s]!, synthetic[s + 1]!);
-      chain.push(-1);
-      record(synthetic[s]!, start + i);
+      const p = synthetic[s]! as PathId;
+      const row = t.addSyntheticWhiteout(p, synthetic[s + 1]!);
+      chain.push(NO_ENTRY);
+      record(p, id(row));
     }
-    for (let i = 0; i < n; i++) {
-      const kind = t.kind.get(i);
-      if (kind === OPAQUE || kind === WHITEOUT) continue;
-      const p = t.path.get(i);
-      record(p, start + i);
+    for (let row = 0 as LayerRow; row < n; row++) {
+      const kind = t.kind.get(row);
+      if (!isFileKind(kind)) continue;
+      const p = t.path.get(row);
+      record(p, id(row));
       live.ensure(p);
-      live.place(p, start + i, k, kind);
+      live.place(p, id(row), k, kind);
     }
   });
   if (missingWhiteouts > 0) {

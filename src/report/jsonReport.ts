@@ -1,5 +1,5 @@
 import type { Analysis } from '../analysis/analyzeImage.js';
-import type { Image } from '../model/types.js';
+import type { Image } from '../model/imageTypes.js';
 
 /**
  * dive's JSON export (`layer[]`, `image{sizeBytes, inefficientBytes, efficiencyScore, fileReference[]}`) with

@@ -1,6 +1,6 @@
 import type { Analysis } from '../analysis/analyzeImage.js';
 import type { GateResult } from '../ci/check.js';
-import type { Image } from '../model/types.js';
+import type { Image } from '../model/imageTypes.js';
 import type { BaseLayers } from '../analysis/baseLayers.js';
 import type { DockerfileInfo } from '../dockerfile/parseDockerfile.js';
 

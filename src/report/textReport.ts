@@ -1,6 +1,6 @@
 import prettyBytes from 'pretty-bytes';
 import type { Analysis } from '../analysis/analyzeImage.js';
-import type { Image } from '../model/types.js';
+import type { Image } from '../model/imageTypes.js';
 import { diveBytes } from './humanBytes.js';
 
 /** dive's own format for a percentage: `%2.4f %%`. */

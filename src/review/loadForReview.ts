@@ -1,7 +1,7 @@
 import type { ArchiveProgress } from '../archive/readArchive.js';
 import type { SelectOptions } from '../archive/selectImage.js';
 import { loadImage } from '../loadImage.js';
-import type { Image } from '../model/types.js';
+import type { Image } from '../model/imageTypes.js';
 import type { ArchiveSource } from '../source/openArchive.js';
 
 /** An opened archive and which image of it to review. */

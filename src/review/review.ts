@@ -6,7 +6,7 @@ import type { GateConfig } from '../ci/gateConfig.js';
 import { ruleChecks, ruleSettingsFrom, type RuleSettings } from '../ci/ruleChecks.js';
 import { thresholdChecks } from '../ci/thresholdChecks.js';
 import type { DockerfileInfo } from '../dockerfile/parseDockerfile.js';
-import type { Image } from '../model/types.js';
+import type { Image } from '../model/imageTypes.js';
 import { RULES } from '../../rules/index.js';
 import { buildRuleContext } from '../../rules/support/context.js';
 import type { Finding, Rule } from '../../rules/support/types.js';

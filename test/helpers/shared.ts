@@ -2,7 +2,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { loadImage } from '../../src/loadImage.js';
-import type { Image } from '../../src/model/types.js';
+import type { Image } from '../../src/model/imageTypes.js';
 
 /** ../shared beside the project: read-only test data, never needed at run time. */
 export const SHARED = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { loadImage } from '../../src/loadImage.js';
 import { float64Column, int32Column } from '../../src/model/columns.js';
+import { ROOT_PATH } from '../../src/model/ids.js';
 import { PathTable } from '../../src/model/pathTable.js';
 import { chunksOf, dockerArchive, type TarItem } from '../helpers/buildArchive.js';
 
@@ -30,7 +31,7 @@ test('the path table interns ancestors first, once, and names parents by id', ()
   assert.equal(t.path(b), '/a/b');
   assert.ok(b < c, 'a parent id is smaller than its child');
   assert.equal(t.path(t.parent(t.parent(b))), '/');
-  assert.equal(t.parent(0), -1);
+  assert.equal(t.parent(ROOT_PATH), -1);
   assert.equal(t.lookup('/a/x'), -1);
   const deep = '/d'.repeat(50_000); // a PAX name can be this long; interning must not recurse per component
   const id = t.intern(deep);

@@ -2,7 +2,7 @@ import React from 'react';
 import { Box, Text } from 'ink';
 import type { Analysis } from '../../src/analysis/analyzeImage.js';
 import type { Check } from '../../src/ci/check.js';
-import type { Image, Layer } from '../../src/model/types.js';
+import type { Image, Layer } from '../../src/model/imageTypes.js';
 import { bytes, truncate } from './format.js';
 
 interface Props {

@@ -1,6 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
-import type { Layer } from '../../src/model/types.js';
+import type { Layer } from '../../src/model/imageTypes.js';
 import { bytes, truncate } from './format.js';
 
 interface Props {

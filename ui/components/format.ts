@@ -1,5 +1,5 @@
 import prettyBytes from 'pretty-bytes';
-import type { FileEntry } from '../../src/model/types.js';
+import type { FileEntry } from '../../src/model/entryTypes.js';
 import type { Mark } from '../model/fileTree.js';
 
 export const bytes = (n: number) => prettyBytes(n);

@@ -1,6 +1,6 @@
 import type { Analysis } from '../../src/analysis/analyzeImage.js';
 import type { Check } from '../../src/ci/check.js';
-import type { Image } from '../../src/model/types.js';
+import type { Image } from '../../src/model/imageTypes.js';
 import type { FileTree, Mark, TreeNode } from './fileTree.js';
 import type { Row, SortOrder, TreeView } from './treeView.js';
 

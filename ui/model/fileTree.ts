@@ -1,6 +1,8 @@
-import type { FileEntry, Image } from '../../src/model/types.js';
+import type { FileEntry } from '../../src/model/entryTypes.js';
+import type { Image } from '../../src/model/imageTypes.js';
 import type { ImageFiles } from '../../src/model/imageFiles.js';
-import { DIR, OPAQUE, WHITEOUT } from '../../src/model/layerEntries.js';
+import { NO_ENTRY, ROOT_PATH, type EntryId, type PathId } from '../../src/model/ids.js';
+import { isFileKind, Kind } from '../../src/model/kinds.js';
 
 /**
  * Every path that exists in any layer, once, name-sorted: built once per image, never copied per layer. A node holds
@@ -13,7 +15,7 @@ export interface TreeNode {
   readonly parent: TreeNode | undefined;
   readonly children: TreeNode[];
   /** The path's id in the image's path table. */
-  readonly pathId: number;
+  readonly pathId: PathId;
   /** Whether some layer names the path (a directory only implied by what is below it has no history). */
   readonly hasHistory: boolean;
 }
@@ -29,13 +31,12 @@ export interface FileTree {
 }
 
 /** Image-wide id of the entry visible at the node's path after layer `layer`, or -1. */
-export function entryIdAt(files: ImageFiles, node: TreeNode, layer: number): number {
-  let found = -1;
+export function entryIdAt(files: ImageFiles, node: TreeNode, layer: number): EntryId {
+  let found = NO_ENTRY;
   // the history is in layer order: the last entry still visible at `layer` wins
   for (let id = files.first(node.pathId); id >= 0; id = files.next(id)) {
     if (files.layerOf(id) > layer) break;
-    const kind = files.kind(id);
-    if (kind === WHITEOUT || kind === OPAQUE) continue;
+    if (!isFileKind(files.kind(id))) continue;
     const hiddenBy = files.hiddenBy(id);
     if (hiddenBy < 0 || hiddenBy > layer) found = id;
   }
@@ -58,12 +59,12 @@ export function buildFileTree(image: Image): FileTree {
   const present = new Uint8Array(table.size);
   for (const p of files.pathIds()) present[p] = NAMED;
   // a parent's id is smaller than its children's: walking ids downwards reaches every ancestor
-  for (let p = table.size - 1; p > 0; p--) if (present[p] !== 0) present[table.parent(p)]! |= IMPLIED;
+  for (let p = (table.size - 1) as PathId; p > 0; p--) if (present[p] !== 0) present[table.parent(p)]! |= IMPLIED;
   const nodeOfPath = new Int32Array(table.size).fill(-1);
-  const root: TreeNode = { id: 0, name: '/', path: '/', parent: undefined, children: [], pathId: 0, hasHistory: false };
+  const root: TreeNode = { id: 0, name: '/', path: '/', parent: undefined, children: [], pathId: ROOT_PATH, hasHistory: false };
   const nodes: TreeNode[] = [root];
   nodeOfPath[0] = 0;
-  for (let p = 1; p < table.size; p++) {
+  for (let p = 1 as PathId; p < table.size; p++) {
     if (present[p] === 0) continue;
     const path = table.path(p);
     const parent = nodes[nodeOfPath[table.parent(p)]!]!;
@@ -135,10 +136,10 @@ export function layerState(tree: FileTree, layer: number, against: number): Laye
       continue;
     }
     const now = entryIdAt(files, node, layer);
-    const before = against >= 0 ? entryIdAt(files, node, against) : -1;
+    const before = against >= 0 ? entryIdAt(files, node, against) : NO_ENTRY;
     if (now >= 0) {
       present[id] = 1;
-      const dir = files.kind(now) === DIR;
+      const dir = files.kind(now) === Kind.dir;
       if (!dir) bytes += files.size(now);
       if (before < 0) mark[id] = ADDED;
       else if (now !== before && !files.sameContent(now, before)) mark[id] = MODIFIED;
@@ -147,7 +148,7 @@ export function layerState(tree: FileTree, layer: number, against: number): Laye
       present[id] = 1;
       mark[id] = REMOVED;
       // what was removed, for display
-      bytes = removedBytes + (before >= 0 && files.kind(before) !== DIR ? files.size(before) : 0);
+      bytes = removedBytes + (before >= 0 && files.kind(before) !== Kind.dir ? files.size(before) : 0);
     }
     size[id] = bytes;
   }

@@ -1,4 +1,4 @@
-import type { FileEntry } from '../../src/model/types.js';
+import type { FileEntry } from '../../src/model/entryTypes.js';
 import { entryAt, MARKS, type FileTree, type LayerState, type Mark, type TreeNode } from './fileTree.js';
 
 export type SortOrder = 'size' | 'name';
