@@ -5,7 +5,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
-import { loadImage } from '../dist/src/loadImage.js';
+import { loadImage } from '../dist/src/archive/loadImage.js';
 import { analyzeImage } from '../dist/src/analysis/analyzeImage.js';
 import { tarEntries } from '../dist/src/tar/tarEntries.js';
 import { TarParser } from '../dist/src/tar/tarParser.js';

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import React from 'react';
 import { renderToString } from 'ink';
 import { analyzeImage } from '../dist/src/analysis/analyzeImage.js';
-import { loadImage } from '../dist/src/loadImage.js';
+import { loadImage } from '../dist/src/archive/loadImage.js';
 import { Browser } from '../dist/ui/model/browser.js';
 import { App } from '../dist/ui/components/App.js';
 

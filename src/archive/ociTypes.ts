@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import type { ImageConfig } from '../model/imageTypes.js';
 
 /** The JSON shapes of image archives, read defensively: anything unexpected is an InputError naming the file. */
 
@@ -151,8 +152,20 @@ export function parseConfig(v: Json, where: string): RawConfig {
   };
 }
 
+/** The config as the model holds it: the runtime fields rules read, the platform, and the layers' diff_ids. */
+export function imageConfig(c: RawConfig): ImageConfig {
+  return {
+    ...runtimeConfig(c.config),
+    os: c.os,
+    architecture: c.architecture,
+    ...(c.variant ? { variant: c.variant } : {}),
+    ...(c.created ? { created: c.created } : {}),
+    diffIds: c.diffIds,
+  };
+}
+
 /** Pull the runtime fields rules read out of the config's `config` object (null stays null: unset). */
-export function runtimeConfig(c: Record<string, unknown>) {
+function runtimeConfig(c: Record<string, unknown>) {
   const list = (k: string): string[] | null => (Array.isArray(c[k]) ? strings(c[k]) : null);
   const hc = c['Healthcheck'];
   return {

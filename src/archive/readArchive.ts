@@ -3,7 +3,8 @@ import { posix } from 'node:path';
 import { InputError } from '../errors.js';
 import { decompress, looksLikeTar, sniffCompression } from '../layer/compression.js';
 import { tarEntries } from '../tar/tarEntries.js';
-import { readLayerBlob, type LayerBlob } from '../layer/readLayer.js';
+import { readLayerBlob } from '../layer/readLayer.js';
+import type { LayerBlob } from '../model/imageDescription.js';
 import { PathTable } from '../model/pathTable.js';
 
 /** JSON-ish files up to this size are kept as text (manifests, configs, indexes); they are tiny in practice. */

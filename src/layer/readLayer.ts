@@ -1,4 +1,5 @@
 import xxhash from 'xxhash-wasm';
+import type { LayerBlob } from '../model/imageDescription.js';
 import type { Compression } from '../model/imageTypes.js';
 import { InputError } from '../errors.js';
 import { Kind, type KindCode } from '../model/kinds.js';
@@ -10,19 +11,6 @@ import { normalizeTarPath, parseWhiteout } from './tarPath.js';
 import { TarParser } from '../tar/tarParser.js';
 import type { TarEntryType } from '../tar/tarHeader.js';
 import { hashFileRange, ParallelSha256 } from './parallelSha256.js';
-
-/** What one layer blob holds, read in one streaming pass. */
-export interface LayerBlob {
-  /** sha256 of the blob as stored. */
-  readonly digest: string;
-  /** sha256 of the uncompressed tar. */
-  readonly diffId: string;
-  readonly compression: Compression;
-  readonly compressedSize: number;
-  /** Σ of every tar header's size, as dive counts a layer. */
-  readonly size: number;
-  readonly files: LayerEntries;
-}
 
 const hasher = xxhash();
 const EMPTY = new Uint8Array(0);

@@ -1,12 +1,10 @@
 import { InputError } from '../errors.js';
-import type { Compression, HistoryItem, Image, Layer } from './imageTypes.js';
-import type { LayerEntries } from './layerEntries.js';
-import type { ArchiveContents } from '../archive/readArchive.js';
-import { runtimeConfig } from '../archive/ociTypes.js';
-import type { SelectedImage } from '../archive/selectImage.js';
-import { stackLayers } from './stackLayers.js';
 import type { LayerRow } from './ids.js';
+import type { DescribedLayer, ImageDescription, LayerBlob } from './imageDescription.js';
+import type { Compression, HistoryItem, Image, Layer } from './imageTypes.js';
 import { Kind } from './kinds.js';
+import type { LayerEntries } from './layerEntries.js';
+import { stackLayers } from './stackLayers.js';
 
 const LAYER_MEDIA_TYPES = new Set([
   'application/vnd.docker.image.rootfs.diff.tar',
@@ -25,26 +23,12 @@ const ESTARGZ_TOC = 'containerd.io/snapshot/stargz/toc.digest';
 /** Entries eStargz adds to the tar for lazy pulling; they are not part of the image's filesystem. */
 const ESTARGZ_META = new Set(['/stargz.index.json', '/.prefetch.landmark', '/.no.prefetch.landmark']);
 
-const NAMED_BY_DIGEST = /(?:^|\/)(?:sha256:)?([0-9a-f]{64})(?:\.tar|\.tar\.gz|\.json)?$/;
-
 function defaultMediaType(c: Compression): string {
   return c === 'gzip'
     ? 'application/vnd.docker.image.rootfs.diff.tar.gzip'
     : c === 'zstd'
       ? 'application/vnd.docker.image.rootfs.diff.tar.zstd'
       : 'application/vnd.docker.image.rootfs.diff.tar';
-}
-
-/** Every blob named by a digest must hash to that name (or, for a layer, to its uncompressed digest). */
-function verifyBlobNames(contents: ArchiveContents, archive: string): void {
-  for (const [path, digest] of contents.digests) {
-    const m = NAMED_BY_DIGEST.exec(path);
-    if (!m) continue;
-    const named = 'sha256:' + m[1];
-    if (digest === named) continue;
-    if (contents.layers.get(path)?.diffId === named) continue;
-    throw new InputError(`${archive}: ${path} is corrupt: its content hashes to ${digest}`);
-  }
 }
 
 /** Strip dive-style prefixes so a history command reads as the Dockerfile line it came from. */
@@ -55,52 +39,54 @@ export function displayCommand(createdBy: string): string {
     .trim();
 }
 
-export function buildImage(contents: ArchiveContents, sel: SelectedImage, source: string): Image {
-  verifyBlobNames(contents, source);
-  const notes = [...sel.notes];
-  const cfg = sel.config;
-  if (cfg.diffIds.length !== sel.layers.length) {
-    throw new InputError(`${source}: the manifest lists ${sel.layers.length} layers but the config has ${cfg.diffIds.length} rootfs.diff_ids`);
+/** The blob of layer `index`, checked against what the manifest and the config say it is. */
+function checkedBlob(d: ImageDescription, layer: DescribedLayer, index: number): LayerBlob {
+  const name = `${d.source}: layer ${index} (${layer.descriptor?.digest ?? layer.location})`;
+  const blob = d.blobs.get(layer.blob);
+  if (!blob) throw new InputError(`${name} is missing`);
+  const m = layer.descriptor;
+  if (m && m.digest !== blob.digest) throw new InputError(`${name} has digest ${blob.digest}, the manifest says ${m.digest}`);
+  if (m && m.size >= 0 && m.size !== blob.compressedSize) {
+    throw new InputError(`${name} is ${blob.compressedSize} bytes, the manifest says ${m.size}`);
   }
-  const layerHistory = cfg.history.filter((h) => !h.emptyLayer);
+  if (m && m.mediaType && !LAYER_MEDIA_TYPES.has(m.mediaType)) throw new InputError(`${name} has unknown media type ${m.mediaType}`);
+  const diffId = d.config.diffIds[index];
+  if (blob.diffId !== diffId) throw new InputError(`${name} uncompressed digest ${blob.diffId} does not match the config's diff_id ${diffId}`);
+  return blob;
+}
+
+/** An eStargz layer without the entries eStargz adds for itself, and its size without theirs. */
+function withoutEstargzMeta(d: ImageDescription, files: LayerEntries, size: number): { files: LayerEntries; size: number } {
+  const isMeta = (row: LayerRow) => files.kind.get(row) === Kind.file && ESTARGZ_META.has(d.paths.path(files.path.get(row)));
+  for (let row = 0 as LayerRow; row < files.count; row++) if (isMeta(row)) size -= files.size.get(row);
+  return { files: files.filter((row) => !isMeta(row)), size };
+}
+
+/** Assemble the Image from a description: check each layer's blob, stack the layers, number the history. */
+export function buildImage(d: ImageDescription): Image {
+  const { source, config } = d;
+  const notes = [...d.notes];
+  if (config.diffIds.length !== d.layers.length) {
+    throw new InputError(`${source}: the manifest lists ${d.layers.length} layers but the config has ${config.diffIds.length} rootfs.diff_ids`);
+  }
+  const layerHistory = d.history.filter((h) => !h.emptyLayer);
   const used = new Set<string>();
   const tables: LayerEntries[] = [];
-  const partial = sel.layers.map((ref, index) => {
-    const blob = contents.layers.get(ref.archivePath);
-    const name = `layer ${index} (${ref.descriptor?.digest ?? ref.archivePath})`;
-    if (!blob) {
-      if (contents.digests.has(ref.archivePath)) throw new InputError(`${source}: ${name} is not a tar, gzip or zstd layer`);
-      throw new InputError(`${source}: ${name} is missing from the archive`);
-    }
-    const d = ref.descriptor;
-    if (d && d.digest !== blob.digest) throw new InputError(`${source}: ${name} has digest ${blob.digest}, the manifest says ${d.digest}`);
-    if (d && d.size >= 0 && d.size !== blob.compressedSize) {
-      throw new InputError(`${source}: ${name} is ${blob.compressedSize} bytes, the manifest says ${d.size}`);
-    }
-    if (d && d.mediaType && !LAYER_MEDIA_TYPES.has(d.mediaType)) {
-      throw new InputError(`${source}: ${name} has unknown media type ${d.mediaType}`);
-    }
-    if (blob.diffId !== cfg.diffIds[index]) {
-      throw new InputError(`${source}: ${name} uncompressed digest ${blob.diffId} does not match the config's diff_id ${cfg.diffIds[index]}`);
-    }
+  const partial = d.layers.map((layer, index) => {
+    const blob = checkedBlob(d, layer, index);
     // a blob used by two layers (identical empty layers) gets its own stacking state for each use
-    let files = used.has(ref.archivePath) ? blob.files.clone() : blob.files;
-    used.add(ref.archivePath);
+    let files = used.has(layer.blob) ? blob.files.clone() : blob.files;
+    used.add(layer.blob);
     let size = blob.size;
-    if (d?.annotations[ESTARGZ_TOC]) {
-      const f = files;
-      const isMeta = (row: LayerRow) => f.kind.get(row) === Kind.file && ESTARGZ_META.has(contents.paths.path(f.path.get(row)));
-      for (let row = 0 as LayerRow; row < f.count; row++) if (isMeta(row)) size -= f.size.get(row);
-      files = f.filter((row) => !isMeta(row));
-    }
+    if (layer.descriptor?.annotations[ESTARGZ_TOC]) ({ files, size } = withoutEstargzMeta(d, files, size));
     tables.push(files);
     const h = layerHistory[index];
     return {
       index,
-      archivePath: ref.archivePath,
+      archivePath: layer.location,
       digest: blob.digest,
       diffId: blob.diffId,
-      mediaType: ref.mediaType || defaultMediaType(blob.compression),
+      mediaType: layer.descriptor?.mediaType || defaultMediaType(blob.compression),
       compression: blob.compression,
       compressedSize: blob.compressedSize,
       size,
@@ -109,37 +95,29 @@ export function buildImage(contents: ArchiveContents, sel: SelectedImage, source
       ...(h?.comment ? { comment: h.comment } : {}),
     };
   });
-  if (layerHistory.length > 0 && layerHistory.length !== sel.layers.length) {
-    notes.push(`the config's history has ${layerHistory.length} layer entries for ${sel.layers.length} layers; commands may be misattributed`);
+  if (layerHistory.length > 0 && layerHistory.length !== d.layers.length) {
+    notes.push(`the config's history has ${layerHistory.length} layer entries for ${d.layers.length} layers; commands may be misattributed`);
   }
-  const files = stackLayers(tables, contents.paths, notes);
+  const files = stackLayers(tables, d.paths, notes);
   const layers: Layer[] = partial.map((p, i) => {
     const t = tables[i]!;
     return Object.defineProperty({ ...p, files: t } as Omit<Layer, 'entries'>, 'entries', { get: () => t.entries(i), enumerable: false }) as Layer;
   });
 
   let layerIndex = 0;
-  const history: HistoryItem[] = cfg.history.map((h) => ({
+  const history: HistoryItem[] = d.history.map((h) => ({
     ...h,
     ...(h.emptyLayer ? {} : { layerIndex: layerIndex++ }),
   }));
-  const rc = runtimeConfig(cfg.config);
   return {
     source,
-    tags: sel.tags,
-    id: sel.configDigest,
-    layout: sel.layout,
-    ...(sel.manifestDigest ? { manifestDigest: sel.manifestDigest } : {}),
-    manifestAnnotations: sel.manifestAnnotations,
-    indexAnnotations: sel.indexAnnotations,
-    config: {
-      ...rc,
-      os: cfg.os,
-      architecture: cfg.architecture,
-      ...(cfg.variant ? { variant: cfg.variant } : {}),
-      ...(cfg.created ? { created: cfg.created } : {}),
-      diffIds: cfg.diffIds,
-    },
+    tags: d.tags,
+    id: d.configDigest,
+    layout: d.layout,
+    ...(d.manifestDigest ? { manifestDigest: d.manifestDigest } : {}),
+    manifestAnnotations: d.manifestAnnotations,
+    indexAnnotations: d.indexAnnotations,
+    config,
     layers,
     history,
     files,

@@ -1,6 +1,6 @@
 import type { ArchiveProgress } from '../archive/readArchive.js';
 import type { SelectOptions } from '../archive/selectImage.js';
-import { loadImage } from '../loadImage.js';
+import { loadImage } from '../archive/loadImage.js';
 import type { Image } from '../model/imageTypes.js';
 import type { ArchiveSource } from '../source/openArchive.js';
 

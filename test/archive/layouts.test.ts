@@ -4,7 +4,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
-import { loadImage } from '../../src/loadImage.js';
+import { loadImage } from '../../src/archive/loadImage.js';
 import { InputError } from '../../src/errors.js';
 import { chunksOf, dockerArchive, makeTar, ociArchive, zstdCompress, type ImageSpec } from '../helpers/buildArchive.js';
 import { DIVE_FIXTURE, IMAGES } from '../helpers/shared.js';

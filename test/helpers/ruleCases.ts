@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { detectBaseLayers } from '../../src/analysis/baseLayers.js';
 import { parseDockerfile } from '../../src/dockerfile/parseDockerfile.js';
-import { loadImage } from '../../src/loadImage.js';
+import { loadImage } from '../../src/archive/loadImage.js';
 import type { Image } from '../../src/model/imageTypes.js';
 import { buildRuleContext } from '../../rules/support/context.js';
 import type { Finding, Rule, RuleOutcome } from '../../rules/support/types.js';

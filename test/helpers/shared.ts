@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { loadImage } from '../../src/loadImage.js';
+import { loadImage } from '../../src/archive/loadImage.js';
 import type { Image } from '../../src/model/imageTypes.js';
 
 /** ../shared beside the project: read-only test data, never needed at run time. */

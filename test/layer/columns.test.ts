@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
-import { loadImage } from '../../src/loadImage.js';
+import { loadImage } from '../../src/archive/loadImage.js';
 import { float64Column, int32Column } from '../../src/model/columns.js';
 import { ROOT_PATH } from '../../src/model/ids.js';
 import { PathTable } from '../../src/model/pathTable.js';

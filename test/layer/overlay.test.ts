@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
-import { loadImage } from '../../src/loadImage.js';
+import { loadImage } from '../../src/archive/loadImage.js';
 import type { FileEntry } from '../../src/model/entryTypes.js';
 import type { Image } from '../../src/model/imageTypes.js';
 import { chunksOf, dockerArchive, makeTar, rawTar, rawTarRecord, type LayerSpec } from '../helpers/buildArchive.js';

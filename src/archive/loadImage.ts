@@ -1,7 +1,8 @@
-import { readArchive, type ArchiveProgress } from './archive/readArchive.js';
-import { selectImage, type SelectOptions } from './archive/selectImage.js';
-import { buildImage } from './model/buildImage.js';
-import type { Image } from './model/imageTypes.js';
+import { buildImage } from '../model/buildImage.js';
+import type { Image } from '../model/imageTypes.js';
+import { describeImage } from './describeImage.js';
+import { readArchive, type ArchiveProgress } from './readArchive.js';
+import { selectImage, type SelectOptions } from './selectImage.js';
 
 export interface LoadOptions extends SelectOptions {
   readonly onProgress?: ArchiveProgress;
@@ -13,5 +14,5 @@ export interface LoadOptions extends SelectOptions {
 export async function loadImage(input: AsyncIterable<Buffer>, name: string, options: LoadOptions): Promise<Image> {
   const contents = await readArchive(input, name, options.onProgress, options.filePath);
   const selected = selectImage(contents, name, options);
-  return buildImage(contents, selected, name);
+  return buildImage(describeImage(contents, selected, name));
 }
