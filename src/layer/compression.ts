@@ -22,16 +22,12 @@ export function looksLikeTar(head: Uint8Array): boolean {
   return magic === 'ustar';
 }
 
-export type ZstdDecoder = 'auto' | 'binary' | 'js';
-
 /**
- * Which zstd decoder to use. Measured here on a 699 MB tar of real binaries: the `zstd` binary through a pipe
- * decodes 508 MB/s (on another core), fzstd (pure JavaScript) 97 MB/s, node's gunzip 316 MB/s for comparison.
- * So `auto` streams through Debian's `zstd` when it is installed and falls back to fzstd, which needs nothing
- * beyond npm. Either way nothing touches the disk.
+ * The zstd decoder. Measured here on a 699 MB tar of real binaries: the `zstd` binary through a pipe decodes
+ * 508 MB/s (on another core), fzstd (pure JavaScript) 97 MB/s, node's gunzip 316 MB/s for comparison. So zstd
+ * streams through Debian's `zstd` when it is on the PATH and falls back to fzstd, which needs nothing beyond npm.
+ * Either way nothing touches the disk.
  */
-export const zstdDecoder: { preference: ZstdDecoder } = { preference: 'auto' };
-
 let binaryAvailable: boolean | undefined;
 function zstdBinaryAvailable(): boolean {
   binaryAvailable ??= spawnSync('zstd', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -40,7 +36,7 @@ function zstdBinaryAvailable(): boolean {
 
 /**
  * Decompress a chunk stream. gzip goes through node's zlib with 1 MiB chunks (multi-member streams such as
- * estargz are handled by zlib); zstd through the `zstd` binary or fzstd (see zstdDecoder).
+ * estargz are handled by zlib); zstd through the `zstd` binary or fzstd (see zstdBinaryAvailable).
  */
 export async function* decompress(source: AsyncIterable<Buffer>, kind: Compression, what: string): AsyncGenerator<Buffer> {
   if (kind === 'none') {
@@ -58,8 +54,7 @@ export async function* decompress(source: AsyncIterable<Buffer>, kind: Compressi
     }
     return;
   }
-  const useBinary = zstdDecoder.preference === 'binary' || (zstdDecoder.preference === 'auto' && zstdBinaryAvailable());
-  yield* useBinary ? zstdThroughBinary(source, what) : zstdChunks(source, what);
+  yield* zstdBinaryAvailable() ? zstdThroughBinary(source, what) : zstdChunks(source, what);
 }
 
 /** `zstd -d` as a filter: input written with backpressure, output read as it comes, exit status checked. */

@@ -99,10 +99,7 @@ export function buildImage(d: ImageDescription): Image {
     notes.push(`the config's history has ${layerHistory.length} layer entries for ${d.layers.length} layers; commands may be misattributed`);
   }
   const files = stackLayers(tables, d.paths, notes);
-  const layers: Layer[] = partial.map((p, i) => {
-    const t = tables[i]!;
-    return Object.defineProperty({ ...p, files: t } as Omit<Layer, 'entries'>, 'entries', { get: () => t.entries(i), enumerable: false }) as Layer;
-  });
+  const layers: Layer[] = partial.map((p, i) => ({ ...p, files: tables[i]! }));
 
   let layerIndex = 0;
   const history: HistoryItem[] = d.history.map((h) => ({

@@ -124,11 +124,4 @@ export class ImageFiles {
   *visiblePathIds(): IterableIterator<PathId> {
     for (let p = 1 as PathId; p < this.tops.length; p++) if (this.tops[p]! >= 0) yield p;
   }
-
-  /** Per-path history as a map, for tests and tools that want the whole picture at once. */
-  historyMap(): Map<string, LayerEntry[]> {
-    const out = new Map<string, LayerEntry[]>();
-    for (const p of this.pathIds()) out.set(this.paths.path(p), this.history(p));
-    return out;
-  }
 }

@@ -3,7 +3,6 @@
  * It holds file metadata, never file bytes; memory grows with the number of entries.
  */
 import type { ImageFiles } from './imageFiles.js';
-import type { LayerEntry } from './entryTypes.js';
 import type { LayerEntries } from './layerEntries.js';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
@@ -24,10 +23,8 @@ export interface Layer {
   readonly command: string;
   readonly created?: string;
   readonly comment?: string;
-  /** This layer's entries as columns: what the analysis reads. */
+  /** This layer's entries as columns; `files.entry(row, index)` makes one of them an object. */
   readonly files: LayerEntries;
-  /** This layer's entries as objects, made on each access (for reports and tests; the columns are cheaper). */
-  readonly entries: readonly LayerEntry[];
 }
 
 export interface HistoryItem {

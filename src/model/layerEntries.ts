@@ -169,13 +169,6 @@ export class LayerEntries {
     };
   }
 
-  /** Every entry as objects, in tar order. */
-  entries(layer: number): LayerEntry[] {
-    const out: LayerEntry[] = [];
-    for (let row = 0 as LayerRow; row < this.count; row++) out.push(this.entry(row, layer));
-    return out;
-  }
-
   /** A copy holding only the entries `keep` accepts (eStargz's own bookkeeping files are dropped this way). */
   filter(keep: (row: LayerRow) => boolean): LayerEntries {
     const c = new LayerEntries(this.paths);

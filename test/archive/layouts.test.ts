@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { loadImage } from '../../src/archive/loadImage.js';
 import { InputError } from '../../src/errors.js';
+import { entriesOf, layerEntries } from '../helpers/model.js';
 import { chunksOf, dockerArchive, makeTar, ociArchive, zstdCompress, type ImageSpec } from '../helpers/buildArchive.js';
 import { DIVE_FIXTURE, IMAGES } from '../helpers/shared.js';
+import { readZstd, readZstdWithoutBinary, zstdBinaryInstalled } from '../helpers/zstdDecoders.js';
 
 const load = (buf: Buffer, opts: { image?: string; platform?: string; defaultPlatform?: string } = {}) =>
   loadImage(chunksOf(buf), 'x.tar', { defaultPlatform: 'linux/amd64', ...opts });
@@ -73,7 +75,7 @@ test('gzip and zstd layers (sniffed by magic, whatever the media type) give the 
   for (const compression of ['none', 'gzip', 'zstd'] as const) {
     const image = await load(await ociArchive([{ tag: 't', layers: [{ items, compression }] }]));
     assert.equal(image.layers[0]!.compression, compression);
-    results.push(image.layers[0]!.entries.map((e) => [e.path, e.type === 'entry' ? e.hash : '']));
+    results.push(layerEntries(image.layers[0]!).map((e) => [e.path, e.type === 'entry' ? e.hash : '']));
   }
   assert.deepEqual(results[1], results[0]);
   assert.deepEqual(results[2], results[0]);
@@ -89,7 +91,7 @@ test('zstd:chunked-style layers: several zstd frames and a skippable frame are o
   const { readLayerBlob } = await import('../../src/layer/readLayer.js');
   const layer = await readLayerBlob(chunksOf(blob, 7), 'chunked');
   assert.equal(layer.compression, 'zstd');
-  assert.deepEqual(layer.files.entries(0).map((e) => e.path), ['/one.txt', '/two.txt']);
+  assert.deepEqual(entriesOf(layer.files).map((e) => e.path), ['/one.txt', '/two.txt']);
 });
 
 test('real zstd, estargz and kaniko archives from dive (one linux/arm64 image each)', async () => {
@@ -98,7 +100,7 @@ test('real zstd, estargz and kaniko archives from dive (one linux/arm64 image ea
     assert.ok(image.layers.length >= 1, f);
   }
   const estargz = await loadImage(chunksOf(readFileSync(join(IMAGES, 'dive-fixtures', 'test-oci-estargz-image.tar'))), 'e', { defaultPlatform: 'linux/arm64' });
-  assert.deepEqual(estargz.layers[0]!.entries.map((e) => e.path), ['/README.md'], 'the eStargz TOC is not a file of the image');
+  assert.deepEqual(layerEntries(estargz.layers[0]!).map((e) => e.path), ['/README.md'], 'the eStargz TOC is not a file of the image');
 });
 
 test('docker25 layout: names from manifest.json, media types and digests from the OCI manifest', async () => {
@@ -112,36 +114,27 @@ test('a layer blob used twice (identical empty layers) keeps separate entries pe
   const empty = { items: [{ name: 'd/' }] };
   const image = await load(await ociArchive([{ tag: 'e', layers: [layerA, empty, empty] }]));
   assert.equal(image.layers.length, 3);
-  assert.equal(image.layers[1]!.entries[0]!.layer, 1);
-  assert.equal(image.layers[2]!.entries[0]!.layer, 2);
+  assert.equal(layerEntries(image.layers[1]!)[0]!.layer, 1);
+  assert.equal(layerEntries(image.layers[2]!)[0]!.layer, 2);
 });
 
 test('both zstd decoders (the zstd binary and fzstd) read the same layers, frames, skippable frames and errors', async () => {
-  const { zstdDecoder } = await import('../../src/layer/compression.js');
-  const { readLayerBlob } = await import('../../src/layer/readLayer.js');
+  assert.ok(zstdBinaryInstalled(), 'the zstd binary is installed (.ci/run installs it)');
   const part1 = await makeTar([{ name: 'one.txt', content: 'first frame' }]);
   const part2 = await makeTar([{ name: 'two.txt', content: Buffer.alloc(200000, 3) }]);
   const skippable = Buffer.concat([Buffer.from([0x5f, 0x2a, 0x4d, 0x18]), Buffer.from([4, 0, 0, 0]), Buffer.alloc(4, 9)]);
   const blob = Buffer.concat([zstdCompress(part1.subarray(0, part1.length - 1024)), skippable, zstdCompress(part2)]);
   const bad = Buffer.from(blob);
   for (let i = 10; i < 40; i++) bad[i] = 0xee;
-  const results = [];
-  try {
-    for (const preference of ['binary', 'js'] as const) {
-      zstdDecoder.preference = preference;
-      const layer = await readLayerBlob(chunksOf(blob, 4096), 'chunked');
-      results.push({ diffId: layer.diffId, entries: layer.files.entries(0).map((e) => [e.path, e.type === 'entry' ? e.hash : '']) });
-      // the binary checks the frame checksum; fzstd does not, and the garbage fails as a tar instead
-      await assert.rejects(readLayerBlob(chunksOf(bad, 4096), 'bad'), preference === 'binary' ? /bad: corrupt zstd stream/ : /bad: (corrupt zstd stream|not a valid tar)/, preference);
-      const real = await loadImage(chunksOf(readFileSync(join(IMAGES, 'corpus', 'oci-archive-zstd', 'links-tiny.tar'))), 'z', { defaultPlatform: 'linux/amd64' });
-      results.push({ diffId: real.layers.map((l) => l.diffId).join(), entries: [] });
-    }
-  } finally {
-    zstdDecoder.preference = 'auto';
-  }
-  assert.deepEqual(results[2], results[0]);
-  assert.deepEqual(results[3], results[1]);
-  assert.deepEqual(results[0]!.entries.map((e) => e[0]), ['/one.txt', '/two.txt']);
+  const reads = { blob, bad, archive: join(IMAGES, 'corpus', 'oci-archive-zstd', 'links-tiny.tar') };
+  const binary = await readZstd(reads);
+  const js = readZstdWithoutBinary(reads);
+  // the binary checks the frame checksum; fzstd does not, and the garbage fails as a tar instead
+  assert.match(binary.badError, /bad: corrupt zstd stream/, 'binary');
+  assert.match(js.badError, /bad: (corrupt zstd stream|not a valid tar)/, 'js');
+  assert.deepEqual([js.diffId, js.entries], [binary.diffId, binary.entries]);
+  assert.equal(js.archiveDiffIds, binary.archiveDiffIds);
+  assert.deepEqual(binary.entries.map((e) => e[0]), ['/one.txt', '/two.txt']);
 });
 
 test('digests taken by re-reading the archive file equal those hashed from the stream (plain, gzip and zstd layers)', async () => {

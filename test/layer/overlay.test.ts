@@ -5,6 +5,7 @@ import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { loadImage } from '../../src/archive/loadImage.js';
 import type { FileEntry } from '../../src/model/entryTypes.js';
 import type { Image } from '../../src/model/imageTypes.js';
+import { historyMap, layerEntries } from '../helpers/model.js';
 import { chunksOf, dockerArchive, makeTar, rawTar, rawTarRecord, type LayerSpec } from '../helpers/buildArchive.js';
 import { IMAGES, loadFile } from '../helpers/shared.js';
 
@@ -16,7 +17,7 @@ async function image(layers: LayerSpec[]): Promise<Image> {
 /** The merged filesystem at the top: path → entry, for entries nothing hid. */
 function finalTree(img: Image): Map<string, FileEntry> {
   const out = new Map<string, FileEntry>();
-  for (const [path, events] of img.files.historyMap()) {
+  for (const [path, events] of historyMap(img.files)) {
     for (const e of events) if (e.type === 'entry' && e.hiddenBy < 0) out.set(path, e);
   }
   return out;
@@ -49,7 +50,7 @@ test('a whiteout of a directory charges the whole subtree below it, as dive does
   const t = finalTree(img);
   assert.deepEqual([...t.keys()].filter((p) => p.startsWith('/app')), []);
   const a = analyzeImage(img);
-  const wh = img.layers[1]!.entries.find((e) => e.type === 'whiteout')!;
+  const wh = layerEntries(img.layers[1]!).find((e) => e.type === 'whiteout')!;
   assert.equal((wh as { deletedSize: number }).deletedSize, 150, '100 + 50 bytes below /app');
   // /app was not a leaf in layer 0 (it has children), so the whiteout is its only appearance: dive sees no
   // waste at all in `rm -rf` of a directory from an earlier layer; fathom's reclaimable figure does
@@ -65,7 +66,7 @@ test('an opaque directory hides everything below from lower layers and keeps its
   ]);
   const t = finalTree(img);
   assert.deepEqual([...t.keys()].filter((p) => p.startsWith('/app')).sort(), ['/app', '/app/new.txt']);
-  const layer1 = img.layers[1]!.entries;
+  const layer1 = layerEntries(img.layers[1]!);
   // for dive's formula the opaque marker counts as whiteouts of the visible children below
   const synthetic = layer1.filter((e) => e.type === 'whiteout' && e.synthetic).map((e) => [e.path, (e as { deletedSize: number }).deletedSize]);
   assert.deepEqual(synthetic.sort(), [['/app/a.txt', 0], ['/app/sub', 50]]);
@@ -76,7 +77,7 @@ test('an opaque directory hides everything below from lower layers and keeps its
 
 test('other .wh..wh. names are overlay bookkeeping and dropped', async () => {
   const img = await image([base, { items: [{ name: '.wh..wh.plnk/' }, { name: '.wh..wh.plnk/123.4', content: 'x' }] }]);
-  assert.deepEqual(img.layers[1]!.entries, []);
+  assert.deepEqual(layerEntries(img.layers[1]!), []);
 });
 
 test('a whiteout of a path that no lower layer has is ignored with a note', async () => {
@@ -184,7 +185,7 @@ test("waste-tiny and setuid-tiny: the shadowed bytes corpus-rules/EXPECTED.md st
 
 test('content hashes tell a metadata-only copy-up from a rewrite', async () => {
   const img = await loadFile(join(IMAGES, 'corpus-rules', 'docker-engine', 'waste-tiny.tar'));
-  const versions = (p: string) => (img.files.historyMap().get(p) ?? []).filter((e): e is FileEntry => e.type === 'entry').map((e) => e.hash);
+  const versions = (p: string) => (historyMap(img.files).get(p) ?? []).filter((e): e is FileEntry => e.type === 'entry').map((e) => e.hash);
   const chmod = versions('/opt/chmod-only-2MiB.bin');
   assert.equal(chmod.length, 2);
   assert.equal(chmod[0], chmod[1], 'chmod copy-up has identical content');
