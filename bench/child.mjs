@@ -9,7 +9,8 @@ import { loadImage } from '../dist/src/archive/loadImage.js';
 import { analyzeImage } from '../dist/src/analysis/analyzeImage.js';
 import { tarEntries } from '../dist/src/tar/tarEntries.js';
 import { TarParser } from '../dist/src/tar/tarParser.js';
-import { decompress, sniffCompression } from '../dist/src/layer/compression.js';
+import { decompress } from '../dist/src/layer/compression.js';
+import { sniffCompression } from '../dist/src/layer/sniff.js';
 import { withBatchGc } from '../dist/src/cli/batchGc.js';
 
 const [mode, path] = process.argv.slice(2);

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { InputError } from '../errors.js';
-import { decompress, looksLikeTar, sniffCompression } from '../layer/compression.js';
+import { decompress } from '../layer/compression.js';
+import { looksLikeTar, peek, sniffCompression } from '../layer/sniff.js';
+import { BLOCK } from '../tar/tarHeader.js';
 import { tarEntries } from '../tar/tarEntries.js';
 import { readLayerBlob } from '../layer/readLayer.js';
 import type { LayerBlob } from '../model/imageDescription.js';
@@ -36,28 +38,6 @@ export interface ArchiveProgress {
 function archivePath(name: string): string {
   const p = posix.normalize(name).replace(/^(\.\/)+/, '').replace(/^\/+/, '');
   return p.endsWith('/') ? p.slice(0, -1) : p;
-}
-
-/** Collect at least `want` bytes from the start of an entry (fewer only at its end). */
-async function peek(
-  it: AsyncIterator<Buffer>,
-  want: number,
-): Promise<{ head: Buffer; chunks: Buffer[]; done: boolean }> {
-  const chunks: Buffer[] = [];
-  let len = 0;
-  while (len < want) {
-    const r = await it.next();
-    if (r.done) return { head: Buffer.concat(chunks), chunks, done: true };
-    chunks.push(r.value);
-    len += r.value.length;
-  }
-  return { head: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), chunks, done: false };
-}
-
-async function* replay(chunks: Buffer[], it: AsyncIterator<Buffer>, done: boolean): AsyncGenerator<Buffer> {
-  yield* chunks;
-  if (done) return;
-  for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
 }
 
 function isJsonStart(head: Buffer): boolean {
@@ -95,17 +75,15 @@ export async function readArchive(
       yield chunk;
     }
   };
-  const it = counted()[Symbol.asyncIterator]();
-  const first = await peek(it, 512);
+  const first = await peek(counted(), BLOCK);
   if (first.head.length === 0) throw new InputError(`${name}: empty file, not an image archive`);
-  const compressed = sniffCompression(first.head) === 'gzip';
-  if (!compressed && sniffCompression(first.head) === 'zstd') {
-    throw new InputError(`${name}: a zstd-compressed archive; decompress it first (zstd -d)`);
-  }
+  const compression = sniffCompression(first.head);
+  if (compression === 'zstd') throw new InputError(`${name}: a zstd-compressed archive; decompress it first (zstd -d)`);
+  const compressed = compression === 'gzip';
   if (!compressed && !looksLikeTar(first.head)) {
     throw new InputError(`${name}: not an image archive (neither a tar nor a gzip-compressed tar)`);
   }
-  const outer = decompress(replay(first.chunks, it, first.done), compressed ? 'gzip' : 'none', name);
+  const outer = decompress(first.stream, compression, name);
 
   for await (const { header, body } of tarEntries(outer, name)) {
     entries++;
@@ -117,21 +95,18 @@ export async function readArchive(
       continue;
     }
     if (header.type !== 'file' && header.type !== 'contiguous-file') continue;
-    const src = body[Symbol.asyncIterator]();
-    const p = await peek(src, 512);
-    const kind = sniffCompression(p.head);
-    const tarLike = kind !== 'none' || looksLikeTar(p.head) || (p.head.length >= 512 && p.head.every((b) => b === 0));
-    if (tarLike && header.size > 0) {
+    const p = await peek(body, BLOCK);
+    if (header.size > 0 && (sniffCompression(p.head) !== 'none' || looksLikeTar(p.head))) {
       // in a plain (not gzip'd) archive file the blob's bytes sit at the entry's data offset
       const range = filePath && !compressed ? { path: filePath, offset: header.byteOffset, size: header.size } : undefined;
-      const blob = await readLayerBlob(replay(p.chunks, src, p.done), `${name}: ${path}`, range, paths);
+      const blob = await readLayerBlob(p.stream, `${name}: ${path}`, range, paths);
       layers.set(path, blob);
       digests.set(path, blob.digest);
     } else {
       const hash = createHash('sha256');
       const keep = isJsonStart(p.head) && header.size <= MAX_METADATA_BYTES;
       const parts: Buffer[] = [];
-      for await (const chunk of replay(p.chunks, src, p.done)) {
+      for await (const chunk of p.stream) {
         hash.update(chunk);
         if (keep) parts.push(chunk);
       }

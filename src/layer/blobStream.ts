@@ -1,0 +1,76 @@
+import { InputError } from '../errors.js';
+import type { Compression } from '../model/imageTypes.js';
+import { BLOCK } from '../tar/tarHeader.js';
+import { decompress } from './compression.js';
+import { hashFileRange, ParallelSha256 } from './parallelSha256.js';
+import { looksLikeTar, peek, sniffCompression } from './sniff.js';
+
+/** Where a blob sits verbatim in a plain archive file, so its digest can be taken by reading the file. */
+export interface FileRange {
+  readonly path: string;
+  readonly offset: number;
+  readonly size: number;
+}
+
+/**
+ * One layer blob as it streams: its compression sniffed from the first bytes, the tar inside it decompressed, and
+ * both digests taken on the way (sha256 of the blob as stored, and of the tar: the diff_id) off this thread.
+ * Read `tar()` to its end once, then ask for `digests()`.
+ */
+export class BlobStream {
+  compression: Compression = 'none';
+  compressedSize = 0;
+  /** From a file, the worker re-reads the blob itself for its digest: the compressed bytes are never copied here. */
+  private readonly rawHash: ParallelSha256 | undefined;
+  private fromFile: Promise<string> | undefined;
+  /** For an uncompressed blob the tar is the blob: one hash serves both digests. */
+  private tarHash: ParallelSha256 | undefined;
+  private started = false;
+
+  constructor(
+    private readonly source: AsyncIterable<Buffer>,
+    private readonly what: string,
+    private readonly range: FileRange | undefined,
+  ) {
+    this.rawHash = range ? undefined : new ParallelSha256();
+  }
+
+  async *tar(): AsyncGenerator<Buffer> {
+    const { head, stream } = await peek(this.raw(), BLOCK);
+    if (head.length === 0) throw new InputError(`${this.what}: empty layer blob`);
+    this.started = true;
+    this.compression = sniffCompression(head);
+    // a plain blob must be a tar; one shorter than a header block is left to the tar parser to judge
+    if (this.compression === 'none' && head.length >= BLOCK && !looksLikeTar(head)) {
+      throw new InputError(`${this.what}: not a tar, gzip or zstd layer`);
+    }
+    if (this.range) this.fromFile = hashFileRange(this.range.path, this.range.offset, this.range.size);
+    // the decompressed bytes reach the worker through the ring: one copy here is far cheaper than a second gunzip there
+    if (this.compression !== 'none') this.tarHash = new ParallelSha256();
+    const tarHash = this.tarHash;
+    for await (const chunk of decompress(stream, this.compression, this.what)) {
+      const wait = tarHash?.update(chunk);
+      if (wait) await wait;
+      yield chunk;
+    }
+  }
+
+  private async *raw(): AsyncGenerator<Buffer> {
+    const rawHash = this.rawHash;
+    for await (const chunk of this.source) {
+      const wait = rawHash?.update(chunk);
+      if (wait) await wait;
+      this.compressedSize += chunk.length;
+      yield chunk;
+    }
+  }
+
+  async digests(): Promise<{ digest: string; diffId: string }> {
+    if (!this.started) throw new InputError(`${this.what}: empty layer blob`);
+    const fileDigest = await this.fromFile?.catch((err: Error) => {
+      throw new InputError(`${this.what}: cannot re-read the blob for its digest (${err.message})`);
+    });
+    const digest = fileDigest ?? (await this.rawHash!.digest());
+    return { digest, diffId: this.tarHash ? await this.tarHash.digest() : digest };
+  }
+}
