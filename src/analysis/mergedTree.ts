@@ -100,8 +100,8 @@ export class MergedTree {
       }
       this.below = below;
     }
-    const id = paths.lookup(dir);
-    return (id >= 0 && this.below[id] === 1) || this.isDir(dir);
+    const pathId = paths.lookup(dir);
+    return (pathId >= 0 && this.below[pathId] === 1) || this.isDir(dir);
   }
 
   /** The text of a small file the layer reader captured (/etc/passwd…), after symlinks. */
