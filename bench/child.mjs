@@ -10,7 +10,7 @@ import { analyzeImage } from '../dist/src/analysis/analyzeImage.js';
 import { tarEntries } from '../dist/src/tar/tarEntries.js';
 import { TarParser } from '../dist/src/tar/tarParser.js';
 import { decompress } from '../dist/src/layer/compression.js';
-import { sniffCompression } from '../dist/src/layer/sniff.js';
+import { peek, sniffCompression } from '../dist/src/layer/sniff.js';
 import { withBatchGc } from '../dist/src/cli/batchGc.js';
 
 const [mode, path] = process.argv.slice(2);
@@ -18,14 +18,9 @@ const open = () => createReadStream(path, { highWaterMark: 1 << 20 });
 
 /** A member's chunks, decompressed (when its magic says so) by the same code fathom uses. */
 async function* maybeDecompressed(body) {
-  const it = body[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  async function* all() {
-    yield first.value;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
-  }
-  yield* decompress(all(), sniffCompression(first.value), path);
+  const { head, stream } = await peek(body, 512);
+  if (head.length === 0) return;
+  yield* decompress(stream, sniffCompression(head), path);
 }
 
 async function floor() {
