@@ -1,4 +1,4 @@
-import type { Image } from '../model/types.js';
+import type { Image } from '../model/imageTypes.js';
 import type { DockerfileInfo, Instruction } from './parseDockerfile.js';
 
 const OPS = new Set(['RUN', 'COPY', 'ADD', 'WORKDIR', 'ENV', 'LABEL', 'USER', 'CMD', 'ENTRYPOINT', 'EXPOSE', 'VOLUME', 'ARG', 'SHELL', 'HEALTHCHECK', 'STOPSIGNAL', 'ONBUILD', 'MAINTAINER']);

@@ -1,6 +1,8 @@
 import type { HiddenFiles } from '../../analysis/reclaimable.js';
-import { DIR, FILE } from '../../model/layerEntries.js';
-import type { HiddenHow, Image } from '../../model/types.js';
+import type { PathId } from '../../model/ids.js';
+import { Kind } from '../../model/kinds.js';
+import type { HiddenHow } from '../../model/entryTypes.js';
+import type { Image } from '../../model/imageTypes.js';
 import { NODE_DIR, NODE_FILE, NODE_SMALL, type TreeColumns, type TreeFacts } from './pageData.js';
 
 export interface FileTreeOptions {
@@ -40,7 +42,7 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
   const paths = files.paths;
   const n = paths.size;
   const parent = new Int32Array(n);
-  for (let p = 0; p < n; p++) parent[p] = paths.parent(p);
+  for (let p = 0; p < n; p++) parent[p] = paths.parent(p as PathId);
 
   // own figures of each path
   const own = new Float64Array(n);
@@ -51,8 +53,8 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
   for (const p of files.visiblePathIds()) {
     const id = files.visibleId(p);
     const kind = files.kind(id);
-    if (kind === DIR) visibleKind[p] = 1;
-    else if (kind === FILE) {
+    if (kind === Kind.dir) visibleKind[p] = 1;
+    else if (kind === Kind.file) {
       visibleKind[p] = 2;
       ownFiles[p] = 1;
       own[p] = files.size(id);
@@ -117,7 +119,7 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
 
   const keep = new Uint8Array(n); // 1: the path itself, 2: a kept path lies below
   for (const path of opts.keep ?? []) {
-    let p = paths.lookup(path);
+    let p: number = paths.lookup(path);
     if (p < 0 || !chosen[p]) continue;
     keep[p] = 1;
     for (p = parent[p]!; p >= 0 && keep[p] === 0; p = parent[p]!) keep[p] = 2;
@@ -167,7 +169,7 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
       }
       if (merged.length === 1 && isLeaf(merged[0]!)) own.push(merged.pop()!);
       folded += merged.filter((c) => !isLeaf(c)).length;
-      const path = paths.path(p);
+      const path = paths.path(p as PathId);
       cols.name.push(p === 0 ? '' : path.slice(path.lastIndexOf('/') + 1));
       cols.kids.push(own.length + (merged.length > 0 ? 1 : 0));
       cols.kind.push(!isLeaf(p) || visibleKind[p] === 1 ? NODE_DIR : NODE_FILE);
@@ -228,7 +230,7 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
     nodeOf(path: string): NodeRef {
       const p = paths.lookup(path);
       if (p < 0) return { node: -1, exact: false };
-      for (let q = p; q >= 0; q = parent[q]!) {
+      for (let q: number = p; q >= 0; q = parent[q]!) {
         const node = pathNode[q]!;
         if (node >= 0) return { node, exact: q === p && cols.kind[node] !== NODE_SMALL };
       }

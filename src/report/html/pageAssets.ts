@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../../model/errors.js';
+import { ConfigError } from '../../errors.js';
 
 export interface PageAssets {
   readonly script: string;
