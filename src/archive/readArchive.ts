@@ -32,7 +32,8 @@ export interface ArchiveContents {
 }
 
 export interface ArchiveProgress {
-  (event: { readonly bytes: number; readonly entry: string }): void;
+  /** `total` when the source knows it only once reading began (a registry's manifest). */
+  (event: { readonly bytes: number; readonly entry: string; readonly total?: number }): void;
 }
 
 function archivePath(name: string): string {

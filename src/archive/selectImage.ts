@@ -62,13 +62,13 @@ export function formatPlatform(p: Platform | undefined): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
 
-function parsePlatform(s: string): Platform {
+export function parsePlatform(s: string): Platform {
   const [os, architecture, variant] = s.split('/');
   if (!os || !architecture) throw new InputError(`--platform ${s}: expected os/arch[/variant], e.g. linux/amd64`);
   return variant ? { os, architecture, variant } : { os, architecture };
 }
 
-function platformMatches(want: Platform, have: Platform | undefined): boolean {
+export function platformMatches(want: Platform, have: Platform | undefined): boolean {
   if (!have) return false;
   if (want.os !== have.os || want.architecture !== have.architecture) return false;
   if (!want.variant || !have.variant) return true;

@@ -10,8 +10,8 @@ import { textReport } from '../report/textReport.js';
 import type { ReviewArchive } from '../review/loadForReview.js';
 import { planReview, type Review, type ReviewPlan } from '../review/review.js';
 import { reviewImage } from '../review/reviewImage.js';
-import { streamSource, type ArchiveSource } from '../source/openArchive.js';
-import { openImageRef, parseImageRef } from '../source/openImageRef.js';
+import { streamSource } from '../source/openArchive.js';
+import { isRegistrySource, openImageRef, parseImageRef, type ImageSource, type RegistryAccess } from '../source/openImageRef.js';
 import { withBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
 import { createProgress } from './progress.js';
@@ -36,9 +36,37 @@ export interface AnalyzeArgs {
   onlyUserLayers?: boolean;
   source?: string;
   pull?: boolean;
+  username?: string;
+  passwordStdin?: boolean;
+  insecure?: boolean;
+  caFile?: string;
 }
 
-export async function openSource(ref: string, args: AnalyzeArgs): Promise<ArchiveSource> {
+/** --password-stdin: the whole of stdin, without its final newline (as `docker login --password-stdin`). */
+async function readPassword(args: AnalyzeArgs): Promise<string | undefined> {
+  if (!args.passwordStdin) return undefined;
+  if (args.username === undefined) throw new ConfigError('--password-stdin needs --username');
+  if (args.ref === '-' || args.base === '-') throw new ConfigError('--password-stdin: stdin cannot carry both the password and the archive');
+  if (process.stdin.isTTY) throw new ConfigError('--password-stdin: stdin is a terminal; pipe the password in (echo "$TOKEN" | fathom …)');
+  let text = '';
+  for await (const c of process.stdin) text += (c as Buffer).toString('utf8');
+  return text.replace(/\r?\n$/, '');
+}
+
+let registryAccess: Promise<RegistryAccess> | undefined;
+
+/** What registries need from the command line; stdin is read once, for the image and --base alike. */
+function registryOptions(args: AnalyzeArgs): Promise<RegistryAccess> {
+  registryAccess ??= readPassword(args).then((password) => ({
+    ...(args.username !== undefined ? { username: args.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    ...(args.insecure ? { insecure: true } : {}),
+    ...(args.caFile !== undefined ? { caFile: args.caFile } : {}),
+  }));
+  return registryAccess;
+}
+
+export async function openSource(ref: string, args: AnalyzeArgs): Promise<ImageSource> {
   if (ref === '-') {
     if (process.stdin.isTTY) throw new InputError('stdin: is a terminal; pipe an archive in (docker save IMAGE | fathom -)');
     return streamSource('stdin', process.stdin);
@@ -46,6 +74,7 @@ export async function openSource(ref: string, args: AnalyzeArgs): Promise<Archiv
   return openImageRef(parseImageRef(ref, args.source), {
     pull: args.pull === true,
     env: process.env,
+    registry: await registryOptions(args),
     note: (line) => {
       if (process.stderr.isTTY) process.stderr.write(`fathom: ${line}\n`);
     },
@@ -99,7 +128,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
       {
         image: await openForReview(args.ref!, args, true),
         ...(args.base !== undefined ? { base: () => openForReview(args.base!, args, false) } : {}),
-        progressFor: (source) => createProgress(process.stderr, source.size),
+        progressFor: (source) => createProgress(process.stderr, isRegistrySource(source) ? undefined : source.size),
       },
       plan,
     ),

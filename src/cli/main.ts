@@ -20,8 +20,12 @@ function analyzeOptions<T>(y: Argv<T>) {
     .option('json', { type: 'string', describe: "write dive's JSON export (plus fathom's fields) to FILE" })
     .option('platform', { type: 'string', describe: 'os/arch[/variant] to pick from a multi-platform index' })
     .option('image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image archive' })
-    .option('source', { type: 'string', describe: 'docker|podman|docker-archive|oci-archive|oci-dir (default: a path if it exists, else docker)' })
+    .option('source', { type: 'string', describe: 'docker|podman|docker-archive|oci-archive|oci-dir|registry (default: a path if it exists, else docker)' })
     .option('pull', { type: 'boolean', describe: 'pull the image through the engine when it is not present locally' })
+    .option('username', { type: 'string', describe: 'registry user (with --password-stdin); else docker/podman login files and credential helpers' })
+    .option('password-stdin', { type: 'boolean', describe: 'read the registry password or token from stdin' })
+    .option('insecure', { type: 'boolean', describe: 'registry: allow plain HTTP and unverified TLS (loopback registries may use HTTP without it)' })
+    .option('ca-file', { type: 'string', describe: 'registry: PEM file of CA certificates to trust besides the system ones (also SSL_CERT_FILE)' })
     .option('ci', { type: 'boolean', describe: 'run as a CI gate (also when CI=true)' })
     .option('ci-config', { type: 'string', describe: 'the .dive-ci file to use (default: searched from the working directory up)' })
     .option('lowestEfficiency', { type: 'string', describe: 'CI: fail below this efficiency (0..1)' })
@@ -45,7 +49,8 @@ async function main(argv: string[]): Promise<number> {
     .usage(
       '$0 IMAGE [options]\n\nReview a container image: layer waste (dive-compatible), CI gate, image rules.\n' +
         'IMAGE: an archive from docker/podman save (or skopeo), - for stdin, an OCI layout directory (oci:DIR[:TAG]),\n' +
-        'or an engine reference (docker://NAME, podman://NAME, or NAME for the Docker engine).',
+        'an engine reference (docker://NAME, podman://NAME, or NAME for the Docker engine), or an image in a registry\n' +
+        '(registry://HOST/REPO[:TAG|@DIGEST]; HOST/REPO:TAG too when the local engine does not have it).',
     )
     .command<AnalyzeArgs>(
       '$0 [ref]',

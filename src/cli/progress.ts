@@ -9,12 +9,13 @@ export function createProgress(stream: NodeJS.WriteStream, total: number | undef
   let last = 0;
   let shown = false;
   return {
-    update: (e: { bytes: number; entry: string }) => {
+    update: (e: { bytes: number; entry: string; total?: number }) => {
       const now = Date.now();
       if (now - last < 100) return;
       last = now;
       shown = true;
-      const of = total ? ` of ${prettyBytes(total)} (${Math.floor((e.bytes / total) * 100)}%)` : '';
+      const all = e.total ?? total;
+      const of = all ? ` of ${prettyBytes(all)} (${Math.floor((e.bytes / all) * 100)}%)` : '';
       const entry = e.entry.length > 50 ? '…' + e.entry.slice(-49) : e.entry;
       stream.write(`\r\x1b[2Kreading ${prettyBytes(e.bytes)}${of}  ${entry}`);
     },

@@ -1,12 +1,12 @@
 import type { ArchiveProgress } from '../archive/readArchive.js';
 import type { SelectOptions } from '../archive/selectImage.js';
-import { loadImage } from '../archive/loadImage.js';
 import type { Image } from '../model/imageTypes.js';
-import type { ArchiveSource } from '../source/openArchive.js';
+import { loadSource } from '../source/loadSource.js';
+import type { ImageSource } from '../source/openImageRef.js';
 
-/** An opened archive and which image of it to review. */
+/** An opened source (an archive stream or a registry) and which image of it to review. */
 export interface ReviewArchive {
-  readonly source: ArchiveSource;
+  readonly source: ImageSource;
   /** The image and platform asked for, and the platform to prefer when the archive holds several. */
   readonly select: SelectOptions;
 }
@@ -17,16 +17,15 @@ export interface LoadProgress {
   done(): void;
 }
 
-export type ProgressFor = (source: ArchiveSource) => LoadProgress;
+export type ProgressFor = (source: ImageSource) => LoadProgress;
 
-/** Read an opened archive into the image model, once: the Image can then be reviewed any number of times. */
+/** Read an opened source into the image model, once: the Image can then be reviewed any number of times. */
 export async function loadForReview(archive: ReviewArchive, progressFor?: ProgressFor): Promise<Image> {
   const { source, select } = archive;
   const progress = progressFor?.(source);
   try {
-    return await loadImage(source.chunks, source.name, {
+    return await loadSource(source, {
       ...select,
-      ...(source.path ? { filePath: source.path } : {}),
       ...(progress?.update ? { onProgress: progress.update } : {}),
     });
   } finally {

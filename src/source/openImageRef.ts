@@ -7,9 +7,18 @@ import { ConfigError, InputError } from '../errors.js';
 import { EngineClient, EngineError, endpointFromUrl, describeEndpoint, type Endpoint } from './engineApi.js';
 import { ociDirArchive } from './ociDirArchive.js';
 import { openArchiveFile, streamSource, type ArchiveSource } from './openArchive.js';
+import { looksRemote, parseRegistryReference } from './registry/reference.js';
+import { registrySource, type RegistrySource } from './registry/registryImage.js';
 
-export type SourceKind = 'file' | 'docker' | 'podman' | 'docker-archive' | 'oci-archive' | 'oci-dir';
-export const SOURCE_KINDS: readonly SourceKind[] = ['docker', 'podman', 'docker-archive', 'oci-archive', 'oci-dir'];
+export type SourceKind = 'file' | 'docker' | 'podman' | 'docker-archive' | 'oci-archive' | 'oci-dir' | 'registry';
+export const SOURCE_KINDS: readonly SourceKind[] = ['docker', 'podman', 'docker-archive', 'oci-archive', 'oci-dir', 'registry'];
+
+/** Where an image's bytes come from: an archive stream, or a registry read blob by blob. */
+export type ImageSource = ArchiveSource | RegistrySource;
+
+export function isRegistrySource(s: ImageSource): s is RegistrySource {
+  return 'kind' in s && s.kind === 'registry';
+}
 
 export interface ImageRef {
   readonly kind: SourceKind;
@@ -17,6 +26,8 @@ export interface ImageRef {
   readonly target: string;
   /** `oci:DIR:TAG` names the image inside the layout. */
   readonly tag?: string;
+  /** A bare name that points at a registry (`ghcr.io/org/app:1`): read from there when no local engine has it. */
+  readonly registryFallback?: boolean;
 }
 
 /**
@@ -25,6 +36,7 @@ export interface ImageRef {
  */
 export function parseImageRef(ref: string, source?: string): ImageRef {
   const prefixes: Array<[string, SourceKind]> = [
+    ['registry://', 'registry'],
     ['docker://', 'docker'],
     ['podman://', 'podman'],
     ['docker-archive:', 'docker-archive'],
@@ -54,7 +66,7 @@ export function parseImageRef(ref: string, source?: string): ImageRef {
   }
   // a path that is not there is a missing file, not an image name (names never start with / or . or end in .tar)
   if (/^(\/|\.\.?\/|~)|\.(tar|tar\.gz|tgz|tar\.zst)$/i.test(ref)) return { kind: 'file', target: ref };
-  return { kind: 'docker', target: ref };
+  return { kind: 'docker', target: ref, ...(looksRemote(ref) ? { registryFallback: true } : {}) };
 }
 
 /** DOCKER_HOST, else the current docker context's endpoint, else the default socket. */
@@ -90,11 +102,52 @@ export function podmanEndpoints(env: NodeJS.ProcessEnv): Endpoint[] {
   return out;
 }
 
+/** How to reach registries: what the user passed beyond the files and variables every tool reads. */
+export interface RegistryAccess {
+  readonly username?: string;
+  readonly password?: string;
+  /** Plain HTTP and unverified TLS allowed. */
+  readonly insecure?: boolean;
+  /** A PEM bundle to trust besides the system's CAs (SSL_CERT_FILE is read too). */
+  readonly caFile?: string;
+}
+
 export interface EngineOptions {
   readonly pull: boolean;
   readonly env: NodeJS.ProcessEnv;
   /** Announce what is happening (stderr), e.g. which socket was used. */
   readonly note?: (line: string) => void;
+  readonly registry?: RegistryAccess;
+}
+
+function readCa(path: string, via: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${via} ${path}: cannot read the CA certificates (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+function fromRegistry(name: string, opts: EngineOptions): RegistrySource {
+  const r = opts.registry ?? {};
+  const extraCa = [...(r.caFile ? [readCa(r.caFile, '--ca-file')] : []), ...(opts.env['SSL_CERT_FILE'] ? [readCa(opts.env['SSL_CERT_FILE'], 'SSL_CERT_FILE')] : [])];
+  const explicit = r.username !== undefined ? { username: r.username, password: r.password ?? '' } : undefined;
+  return registrySource(parseRegistryReference(name, `registry://${name}`), {
+    credentials: { env: opts.env, home: homedir(), ...(explicit ? { explicit } : {}) },
+    insecure: r.insecure === true,
+    ...(extraCa.length > 0 ? { extraCa } : {}),
+    ...(opts.note ? { note: opts.note } : {}),
+  });
+}
+
+/** A registry-looking name goes to the registry when the local engine is not there or does not have it. */
+async function inLocalEngine(name: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  try {
+    return (await new EngineClient(dockerEndpoint(env)).inspect(name)) !== undefined;
+  } catch (err) {
+    if (err instanceof EngineError) return false;
+    throw err;
+  }
 }
 
 async function fromEngine(client: EngineClient, name: string, engine: string, opts: EngineOptions): Promise<ArchiveSource> {
@@ -138,8 +191,10 @@ function podmanSave(name: string, env: NodeJS.ProcessEnv): ArchiveSource {
   return { name: `podman://${name}`, chunks: chunks() };
 }
 
-export async function openImageRef(ref: ImageRef, opts: EngineOptions): Promise<ArchiveSource> {
+export async function openImageRef(ref: ImageRef, opts: EngineOptions): Promise<ImageSource> {
   switch (ref.kind) {
+    case 'registry':
+      return fromRegistry(ref.target, opts);
     case 'file':
     case 'docker-archive':
     case 'oci-archive':
@@ -147,6 +202,11 @@ export async function openImageRef(ref: ImageRef, opts: EngineOptions): Promise<
     case 'oci-dir':
       return ociDirArchive(ref.target);
     case 'docker': {
+      if (ref.registryFallback && !opts.pull && !(await inLocalEngine(ref.target, opts.env))) {
+        const source = fromRegistry(ref.target, opts);
+        opts.note?.(`${ref.target} is not in the local Docker engine: reading ${source.name}`);
+        return source;
+      }
       const client = new EngineClient(dockerEndpoint(opts.env));
       return fromEngine(client, ref.target, 'docker', opts);
     }
