@@ -1,7 +1,8 @@
 // One measured run in its own process, so peak RSS belongs to that run alone. Plain JavaScript over the built
 // dist/ (what `fathom` runs), not tsx: its transform adds a helper call to every closure on the hot path.
 // Modes: baseline (modules loaded, nothing read), floor (decompress + tar parse with fathom's own tar parser,
-// no analysis), floor-tar-stream (the same with the tar-stream library, for reference), fathom (full analysis).
+// no analysis), floor-tar-stream (the same with the tar-stream library, for reference), fathom (full analysis),
+// fathom-registry (full analysis of HOST/REPO:TAG read from a registry; `path` is that reference).
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
@@ -12,6 +13,8 @@ import { TarParser } from '../dist/src/tar/tarParser.js';
 import { decompress } from '../dist/src/layer/compression.js';
 import { peek, sniffCompression } from '../dist/src/layer/sniff.js';
 import { withBatchGc } from '../dist/src/cli/batchGc.js';
+import { parseRegistryReference } from '../dist/src/source/registry/reference.js';
+import { registrySource } from '../dist/src/source/registry/registryImage.js';
 
 const [mode, path] = process.argv.slice(2);
 const open = () => createReadStream(path, { highWaterMark: 1 << 20 });
@@ -70,6 +73,13 @@ else if (mode === 'fathom') {
   // as the CLI runs it (src/cli/analyzeCommand.ts)
   entries = await withBatchGc(async () => {
     const image = await loadImage(open(), path, { defaultPlatform: 'linux/amd64', filePath: path });
+    analyzeImage(image);
+    return image.layers.reduce((s, l) => s + l.files.count, 0);
+  });
+} else if (mode === 'fathom-registry') {
+  entries = await withBatchGc(async () => {
+    const source = registrySource(parseRegistryReference(path), { credentials: { env: {}, home: '/nonexistent' }, insecure: false });
+    const image = await source.load({ defaultPlatform: 'linux/amd64' });
     analyzeImage(image);
     return image.layers.reduce((s, l) => s + l.files.count, 0);
   });

@@ -5,6 +5,7 @@
  * Targets (issue #2): fathom within 1.5x of the floor; under 300 bytes per entry above the baseline.
  * Then the HTML report of the same archive (issue #19): its size (at most 3 MB) and its first render in chromium
  * (at most 1.5 s), from navigation start to the page's mark after its first frame.
+ * Then the same archive from a local registry against the file (issue #18: at most 1.3x on loopback).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,13 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium, openReport } from '../test/helpers/chromium.js';
 import { ensureBenchArchive } from './generate.js';
+import { withBenchRegistry } from './registry.js';
 
 const given = process.argv[2];
 const archive = given ? { path: given, archiveBytes: statSync(given).size, entries: 0, contentBytes: 0 } : await ensureBenchArchive();
 const child = join(import.meta.dirname ?? '.', 'child.mjs');
 
 interface Run { mode: string; seconds: number; entries: number; maxRssBytes: number }
-function run(mode: string, path = archive.path): Run {
+function run(mode: string, path: string = archive.path): Run {
   const out = execFileSync(process.execPath, [child, mode, path], { maxBuffer: 1 << 20 });
   return JSON.parse(out.toString()) as Run;
 }
@@ -38,7 +40,7 @@ const floorTarStream = best('floor-tar-stream', repeats);
 const fathom = best('fathom', repeats);
 const mb = archive.archiveBytes / 1e6;
 const row = (r: Run) =>
-  `${r.mode.padEnd(16)} ${r.seconds.toFixed(2).padStart(7)} s ${(mb / r.seconds).toFixed(0).padStart(6)} MB/s  peak RSS ${(r.maxRssBytes / 1e6).toFixed(0).padStart(5)} MB`;
+  `${r.mode.padEnd(18)} ${r.seconds.toFixed(2).padStart(7)} s ${(mb / r.seconds).toFixed(0).padStart(6)} MB/s  peak RSS ${(r.maxRssBytes / 1e6).toFixed(0).padStart(5)} MB`;
 console.log(`archive: ${archive.path}`);
 console.log(`  ${mb.toFixed(0)} MB on disk${archive.contentBytes ? `, ${(archive.contentBytes / 1e6).toFixed(0)} MB of file content` : ''}, ${fathom.entries} entries`);
 console.log(`baseline  idle node with fathom's modules loaded: peak RSS ${(baseline.maxRssBytes / 1e6).toFixed(0)} MB`);
@@ -82,4 +84,26 @@ try {
   console.log(`HTML report: ${(html.bytes / 1e6).toFixed(2)} MB (target <= 3 MB), ${html.nodes} tree nodes, made in ${html.ms.toFixed(0)} ms after analysis; first render in chromium best ${renders[0]!.toFixed(0)} ms, median ${renders[Math.floor(renders.length / 2)]!.toFixed(0)} ms over ${renders.length} loads (target <= 1500 ms)`);
 } finally {
   rmSync(htmlDir, { recursive: true, force: true });
+}
+
+// file and registry alternate, so both see the same machine; the registry process shares the two cores
+const fromRegistry = await withBenchRegistry(archive.path, async (ref, pushSeconds) => {
+  const file: Run[] = [];
+  const registry: Run[] = [];
+  for (let i = 0; i < repeats; i++) {
+    file.push(run('fathom'));
+    registry.push(run('fathom-registry', ref));
+  }
+  const fastest = (rs: Run[]) => rs.sort((a, b) => a.seconds - b.seconds)[0]!;
+  return { pushSeconds, file: fastest(file), registry: fastest(registry) };
+});
+if (typeof fromRegistry === 'string') {
+  console.log(`registry: not measured (${fromRegistry})`);
+} else {
+  const { file, registry, pushSeconds } = fromRegistry;
+  console.log(`registry: the archive pushed to a local docker-registry with skopeo in ${pushSeconds.toFixed(1)} s`);
+  console.log(row({ ...file, mode: 'fathom (file)' }));
+  console.log(row({ ...registry, mode: 'fathom (registry)' }));
+  if (registry.entries !== file.entries) console.log(`registry: ${registry.entries} entries, the file ${file.entries}: they differ!`);
+  console.log(`registry / file: ${(registry.seconds / file.seconds).toFixed(2)}x (target <= 1.3x on loopback)`);
 }
