@@ -12,13 +12,18 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], opts: { input?: Buffer | string; cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
-  const env: Record<string, string | undefined> = { ...process.env, CI: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env };
+/** This process's environment without CI and colour settings, with `extra` applied (undefined removes). */
+function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: Record<string, string | undefined> = { ...process.env, CI: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...extra };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return env as NodeJS.ProcessEnv;
+}
+
+export function runCli(args: string[], opts: { input?: Buffer | string; cwd?: string; env?: Record<string, string | undefined> } = {}): CliResult {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     input: opts.input ?? '',
     cwd: opts.cwd ?? ROOT,
-    env: env as NodeJS.ProcessEnv,
+    env: cliEnv(opts.env),
     maxBuffer: 64 << 20,
   });
   return { status: r.status, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
@@ -29,10 +34,8 @@ export function runCli(args: string[], opts: { input?: Buffer | string; cwd?: st
  * in the test process and must answer the CLI while it runs.
  */
 export function runCliAsync(args: string[], opts: { input?: Buffer | string; cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<CliResult> {
-  const env: Record<string, string | undefined> = { ...process.env, CI: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: cliEnv(opts.env), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
