@@ -27,6 +27,8 @@ export interface ProxyOptions {
   readonly basicAuth?: { readonly user: string; readonly password: string };
   /** Base URL blob GETs are redirected to (307), once the client is authorized. */
   readonly redirectBlobsTo?: string;
+  /** Drop the Range header, as a registry or cache that does not serve ranges does. */
+  readonly ignoreRange?: () => boolean;
   /** Called as blob bytes pass; `cut()` drops the client's connection there. */
   readonly onBlobBytes?: (digest: string, bytes: number, cut: () => void) => void;
   /** A response of the proxy's own instead of the registry's. */
@@ -44,6 +46,7 @@ const BLOB = /^\/v2\/(.+)\/blobs\/(sha256:[0-9a-f]{64})$/;
 function forward(req: IncomingMessage, res: ServerResponse, o: ProxyOptions, stripAuth: boolean): void {
   const headers = { ...req.headers, host: o.upstream() };
   if (stripAuth) delete headers.authorization;
+  if (o.ignoreRange?.()) delete headers.range;
   const [host, port] = o.upstream().split(':');
   const blob = BLOB.exec(new URL(req.url ?? '/', 'http://x').pathname);
   const up = request({ host, port: Number(port), method: req.method, path: req.url, headers }, (ur) => {

@@ -321,8 +321,10 @@ test('a registry stopped mid-blob: the download resumes by Range once it is back
   const big = 'sha256:6dcf1f5091670235ea5df7b1e05046f4e12e6cf1dfe326ec5799d6e3ec7339ee'; // busybox-tiny's 1 MB base layer
   let restart = true;
   let cuts = 0;
+  let ranges = true;
   const proxy = await startRegistryProxy({
     upstream: () => flaky.host,
+    ignoreRange: () => !ranges,
     onBlobBytes: (digest, bytes, cut) => {
       if (digest !== big || bytes < 300_000 || cuts > 0) return;
       cuts++;
@@ -343,7 +345,17 @@ test('a registry stopped mid-blob: the download resumes by Range once it is back
     const from = Number(/^bytes=(\d+)-$/.exec(resumed.at(-1)!.range!)?.[1]);
     assert.ok(from >= 300_000 - 65536 && from < 1088225, `resumed from byte ${from}`);
 
+    // a server that ignores Range sends the blob again from its start: the bytes already read are skipped
     cuts = 0;
+    ranges = false;
+    proxy.seen.length = 0;
+    assert.deepEqual(await analysis([`registry://${proxy.host}/corpus/busybox-tiny:oci`], isolated()), await archiveAnalysis(BUSYBOX_OCI));
+    assert.equal(cuts, 1);
+    const again = proxy.seen.filter((s) => s.path.endsWith(big));
+    assert.ok(again.length >= 2 && again.slice(1).every((s) => s.range !== undefined), JSON.stringify(again));
+
+    cuts = 0;
+    ranges = true;
     restart = false;
     await fails([`registry://${proxy.host}/corpus/busybox-tiny:oci`], isolated(), new RegExp(`: layer 0 \\(${big}\\): resuming at byte \\d+ of 1088225: .*\\(tried 6 times\\)$`));
   } finally {
