@@ -147,7 +147,7 @@ export class RegistryClient {
     }
   }
 
-  private async noCredentials(what: string, detail: string): Promise<RegistryError> {
+  private noCredentials(what: string, detail: string): RegistryError {
     const where = [...(this.o.credentials.explicit ? [] : ['--username']), ...authFiles(this.o.credentials)].join(', ');
     return new RegistryError(
       `${what}: unauthorized: ${this.ref.registry} wants credentials for ${this.ref.repository}${detail ? ` (${detail})` : ''} and none were found ` +
@@ -171,7 +171,7 @@ export class RegistryClient {
     if (bearer) {
       this.authorization = `Bearer ${await this.token(bearer, creds, what)}`;
     } else if (basic) {
-      if (creds?.username === undefined || creds.password === undefined) throw await this.noCredentials(what, '');
+      if (creds?.username === undefined || creds.password === undefined) throw this.noCredentials(what, '');
       this.authorization = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
     } else {
       const schemes = challenges.map((c) => c.scheme).join(', ') || 'none named';
