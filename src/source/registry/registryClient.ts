@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { InputError } from '../../errors.js';
 import { parseChallenges, type Challenge } from './challenge.js';
 import { authFiles, findCredentials, type CredentialOptions, type Credentials } from './credentials.js';
-import { header, HttpClient, NetworkError, readBody } from './http.js';
+import { bodyPieces, header, HttpClient, NetworkError, readBody } from './http.js';
 import { isLoopback, type RegistryReference } from './reference.js';
 
 /** Anything the registry conversation went wrong with: one line naming the image and what to do. */
@@ -39,6 +39,8 @@ const ATTEMPTS = 6;
 /** A Retry-After this short is waited out; a longer one is reported. */
 const MAX_RETRY_AFTER_S = 10;
 const backoff = (n: number) => 200 * 2 ** n;
+/** What a blob download hands on at a time (see bodyPieces). */
+const PIECE_BYTES = 1 << 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED']);
@@ -349,7 +351,7 @@ export class RegistryClient {
       }
       let reason = 'the connection closed early';
       try {
-        for await (const c of res as AsyncIterable<Buffer>) {
+        for await (const c of bodyPieces(res, PIECE_BYTES)) {
           let chunk = c;
           if (skip > 0) {
             if (chunk.length <= skip) {
@@ -365,8 +367,8 @@ export class RegistryClient {
         }
         if (size < 0 || got >= size) return;
       } catch (err) {
-        if (err instanceof InputError) throw err;
-        reason = (err as Error).message;
+        if (!(err instanceof NetworkError)) throw err;
+        reason = err.message;
       }
       if (++failures >= ATTEMPTS) {
         throw new RegistryError(`${what}: the transfer from ${this.ref.endpoint} broke off ${failures} times in a row (${reason}); ${got} of ${size} bytes arrived`);
