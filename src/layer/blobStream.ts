@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { InputError } from '../errors.js';
 import type { Compression } from '../model/imageTypes.js';
 import { BLOCK } from '../tar/tarHeader.js';
@@ -20,8 +21,12 @@ export interface FileRange {
 export class BlobStream {
   compression: Compression = 'none';
   compressedSize = 0;
-  /** From a file, the worker re-reads the blob itself for its digest: the compressed bytes are never copied here. */
-  private readonly rawHash: ParallelSha256 | undefined;
+  /**
+   * From a file, the worker re-reads the blob itself for its digest: the compressed bytes are never copied here.
+   * From a stream (a registry, stdin, an engine) they are hashed on this thread: copying them into the worker's ring
+   * and messaging it cost more than the hash (bench archive from a registry: 0.90x the CPU, 0.93x the time).
+   */
+  private readonly rawHash: Hash | undefined;
   private fromFile: Promise<string> | undefined;
   /** For an uncompressed blob the tar is the blob: one hash serves both digests. */
   private tarHash: ParallelSha256 | undefined;
@@ -32,7 +37,7 @@ export class BlobStream {
     private readonly what: string,
     private readonly range: FileRange | undefined,
   ) {
-    this.rawHash = range ? undefined : new ParallelSha256();
+    this.rawHash = range ? undefined : createHash('sha256');
   }
 
   async *tar(): AsyncGenerator<Buffer> {
@@ -58,8 +63,7 @@ export class BlobStream {
   private async *raw(): AsyncGenerator<Buffer> {
     const rawHash = this.rawHash;
     for await (const chunk of this.source) {
-      const wait = rawHash?.update(chunk);
-      if (wait) await wait;
+      rawHash?.update(chunk);
       this.compressedSize += chunk.length;
       yield chunk;
     }
@@ -70,7 +74,7 @@ export class BlobStream {
     const fileDigest = await this.fromFile?.catch((err: Error) => {
       throw new InputError(`${this.what}: cannot re-read the blob for its digest (${err.message})`);
     });
-    const digest = fileDigest ?? (await this.rawHash!.digest());
+    const digest = fileDigest ?? 'sha256:' + this.rawHash!.digest('hex');
     return { digest, diffId: this.tarHash ? await this.tarHash.digest() : digest };
   }
 }
