@@ -4,7 +4,7 @@ import { createReadStream, writeFileSync } from 'node:fs';
 import { analyzeImage } from '../dist/src/analysis/analyzeImage.js';
 import { detectBaseLayers } from '../dist/src/analysis/baseLayers.js';
 import { summarize } from '../dist/src/ci/check.js';
-import { loadImage } from '../dist/src/loadImage.js';
+import { loadImage } from '../dist/src/archive/loadImage.js';
 import { renderReport } from '../dist/src/report/formats.js';
 
 const [path, out] = process.argv.slice(2);
