@@ -177,5 +177,6 @@ function runtimeConfig(c: Record<string, unknown>) {
     labels: stringRecord(c['Labels']),
     healthcheck: isObject(hc) && Array.isArray(hc['Test']) ? { test: strings(hc['Test']) } : null,
     exposedPorts: isObject(c['ExposedPorts']) ? Object.keys(c['ExposedPorts']) : [],
+    volumes: isObject(c['Volumes']) ? Object.keys(c['Volumes']) : [],
   };
 }

@@ -52,19 +52,20 @@ function isJsonStart(head: Buffer): boolean {
 /**
  * One pass over an image archive (optionally gzip-compressed as a whole). Layer blobs are recognised by their
  * magic bytes and read as they stream past, whatever their name and wherever the manifest sits; JSON files are
- * kept as text; nothing is written to disk.
+ * kept as text; nothing is written to disk. Paths are interned in `paths`: a table of its own unless the caller
+ * shares one between two archives (a diff then compares two images path id by path id).
  */
 export async function readArchive(
   input: AsyncIterable<Buffer>,
   name: string,
   onProgress?: ArchiveProgress,
   filePath?: string,
+  paths: PathTable = new PathTable(),
 ): Promise<ArchiveContents> {
   const metadata = new Map<string, MetadataFile>();
   const layers = new Map<string, LayerBlob>();
   const digests = new Map<string, string>();
   const links = new Map<string, string>();
-  const paths = new PathTable();
   let bytes = 0;
   let current = '';
   let entries = 0;

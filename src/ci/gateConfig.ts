@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { cosmiconfig } from 'cosmiconfig';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
+import { diffGateConfigFrom, type DiffGateConfig, type DiffOverrides } from './diffGateConfig.js';
 import { parseRatio, parseSize, type Threshold } from './thresholdValue.js';
 
 /** dive's three thresholds, after defaults, the file and the CLI. */
@@ -12,6 +13,8 @@ export interface GateConfig {
   /** Everything else under `rules:` (image rule settings, read by the rules engine). */
   readonly ruleSettings: Readonly<Record<string, unknown>>;
   readonly ignore: readonly unknown[];
+  /** The `diff:` section: what `fathom diff` gates on. */
+  readonly diff: DiffGateConfig;
   /** Which file was read, if any. */
   readonly file?: string;
 }
@@ -44,7 +47,7 @@ function parseThreshold(key: ThresholdKey, v: unknown): Threshold {
 }
 
 /** Build the gate's configuration from a parsed `.dive-ci` object plus CLI overrides (which win). */
-export function gateConfigFrom(raw: unknown, overrides: ThresholdOverrides, file?: string): GateConfig {
+export function gateConfigFrom(raw: unknown, overrides: ThresholdOverrides, file?: string, diffOverrides: DiffOverrides = {}): GateConfig {
   const root = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
   const rules = (root['rules'] && typeof root['rules'] === 'object' ? root['rules'] : {}) as Record<string, unknown>;
   const pick = (key: ThresholdKey): Threshold => {
@@ -62,6 +65,7 @@ export function gateConfigFrom(raw: unknown, overrides: ThresholdOverrides, file
     highestUserWastedPercent: pick('highestUserWastedPercent'),
     ruleSettings,
     ignore,
+    diff: diffGateConfigFrom(root['diff'], diffOverrides),
     ...(file ? { file } : {}),
   };
 }
@@ -70,7 +74,7 @@ export function gateConfigFrom(raw: unknown, overrides: ThresholdOverrides, file
  * Find and read the configuration: `--ci-config FILE` if given (missing is an error), else cosmiconfig's search
  * from `cwd` up to the project root (.dive-ci, .dive-ci.yaml|yml|json, a "dive-ci" key in package.json).
  */
-export async function loadGateConfig(opts: { cwd: string; explicit?: string; overrides: ThresholdOverrides }): Promise<GateConfig> {
+export async function loadGateConfig(opts: { cwd: string; explicit?: string; overrides: ThresholdOverrides; diffOverrides?: DiffOverrides }): Promise<GateConfig> {
   let result;
   try {
     if (opts.explicit !== undefined) {
@@ -83,5 +87,5 @@ export async function loadGateConfig(opts: { cwd: string; explicit?: string; ove
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(`cannot read the CI config: ${(err as Error).message.split('\n')[0]}`);
   }
-  return gateConfigFrom(result?.config, opts.overrides, result?.filepath);
+  return gateConfigFrom(result?.config, opts.overrides, result?.filepath, opts.diffOverrides);
 }

@@ -7,6 +7,7 @@ import type { TarEntryType, TarHeader } from '../tar/tarHeader.js';
 import { TarParser, type TarSink } from '../tar/tarParser.js';
 import { BlobStream, type FileRange } from './blobStream.js';
 import { capturesText, ContentProbeCollector } from './contentProbe.js';
+import { packageDbAt, PackageDbReader } from './packageDb.js';
 import { normalizeTarPath, parseWhiteout } from './tarPath.js';
 
 const hasher = xxhash();
@@ -36,6 +37,7 @@ class FileInProgress {
   private first: Buffer | undefined;
   private h: ReturnType<Hasher['create64']> | undefined;
   private probe: ContentProbeCollector | undefined;
+  private packages: PackageDbReader | undefined;
 
   constructor(private readonly hash: Hasher) {}
 
@@ -48,10 +50,13 @@ class FileInProgress {
     this.first = undefined;
     this.h = undefined;
     this.probe = new ContentProbeCollector(capturesText(path));
+    const db = packageDbAt(path);
+    this.packages = db ? new PackageDbReader(db) : undefined;
   }
 
   update(chunk: Buffer): void {
     this.probe!.update(chunk);
+    this.packages?.update(chunk);
     if (this.h) this.h.update(chunk);
     else if (this.first === undefined) this.first = chunk;
     else {
@@ -62,8 +67,11 @@ class FileInProgress {
 
   finish(files: LayerEntries): void {
     const hash = this.h ? this.h.digest() : this.hash.h64Raw(this.first ?? EMPTY);
-    files.addFile(this.path, Kind.file, this.mode, this.uid, this.gid, this.size, undefined, hash, this.probe!.finish());
+    const probe = this.probe!.finish();
+    const packages = this.packages ? { manager: this.packages.manager, packages: this.packages.finish() } : undefined;
+    files.addFile(this.path, Kind.file, this.mode, this.uid, this.gid, this.size, undefined, hash, packages ? { ...probe, packages } : probe);
     this.first = undefined;
+    this.packages = undefined;
     this.h = undefined;
     this.probe = undefined;
   }

@@ -74,4 +74,19 @@ export interface ContentProbe {
   readonly secretHeader?: string;
   /** Whole text of the few small files rules read (/etc/passwd, /etc/group, /etc/shadow, /etc/ld.so.conf…). */
   readonly text?: string;
+  /** The packages a package database lists as installed (dpkg status, apk's installed db), read as it streamed. */
+  readonly packages?: PackageList;
+}
+
+export type PackageManager = 'dpkg' | 'apk';
+
+export interface InstalledPackage {
+  readonly name: string;
+  readonly version: string;
+  readonly arch?: string;
+}
+
+export interface PackageList {
+  readonly manager: PackageManager;
+  readonly packages: readonly InstalledPackage[];
 }

@@ -69,6 +69,54 @@ export class ImageFiles {
     return this.read(id, (t) => t.hiddenBy);
   }
 
+  mode(id: EntryId): number {
+    return this.read(id, (t) => t.mode);
+  }
+
+  uid(id: EntryId): number {
+    const k = this.layerOf(id);
+    return this.layers[k]!.uidOf((id - this.starts[k]!) as LayerRow);
+  }
+
+  gid(id: EntryId): number {
+    const k = this.layerOf(id);
+    return this.layers[k]!.gidOf((id - this.starts[k]!) as LayerRow);
+  }
+
+  link(id: EntryId): string | undefined {
+    const k = this.layerOf(id);
+    return this.layers[k]!.linkOf((id - this.starts[k]!) as LayerRow);
+  }
+
+  /** xxh64 of a regular file's content, hex. */
+  contentHash(id: EntryId): string | undefined {
+    const k = this.layerOf(id);
+    return this.layers[k]!.hashKey((id - this.starts[k]!) as LayerRow);
+  }
+
+  /** Whether entry `a` here and entry `b` of `other` are regular files with the same content hash. */
+  sameHash(a: EntryId, other: ImageFiles, b: EntryId): boolean {
+    const ka = this.layerOf(a);
+    const kb = other.layerOf(b);
+    return this.layers[ka]!.sameHash((a - this.starts[ka]!) as LayerRow, other.layers[kb]!, (b - other.starts[kb]!) as LayerRow);
+  }
+
+  /**
+   * The entry that holds a hard link's content: its target as the same layer's tar wrote it (a link names an
+   * earlier member of its own tar), else the target the final filesystem shows. Any other entry is its own.
+   */
+  contentOf(id: EntryId): EntryId {
+    if (this.kind(id) !== Kind.hardlink) return id;
+    const target = this.paths.lookup(this.link(id) ?? '');
+    if (target < 0) return id;
+    const layer = this.layerOf(id);
+    for (let e = this.first(target); e >= 0; e = this.chain.get(e)) {
+      if (this.layerOf(e) === layer && this.kind(e) === Kind.file) return e;
+    }
+    const top = this.visibleId(target);
+    return top >= 0 && this.kind(top) === Kind.file ? top : id;
+  }
+
   /** Same metadata and content (dive's test for "modified"). */
   sameContent(a: EntryId, b: EntryId): boolean {
     const ka = this.layerOf(a);

@@ -49,6 +49,7 @@ export interface ImageConfig {
   readonly labels: Readonly<Record<string, string>>;
   readonly healthcheck: HealthcheckConfig | null;
   readonly exposedPorts: readonly string[];
+  readonly volumes: readonly string[];
   readonly os: string;
   readonly architecture: string;
   readonly variant?: string;

@@ -135,7 +135,31 @@ export class LayerEntries {
     );
   }
 
-  private hashKey(row: LayerRow): string | undefined {
+  uidOf(row: LayerRow): number {
+    return this.uid.get(row) >>> 0;
+  }
+
+  gidOf(row: LayerRow): number {
+    return this.gid.get(row) >>> 0;
+  }
+
+  /** A symlink's target as written, or a hard link's target as an image path. */
+  linkOf(row: LayerRow): string | undefined {
+    return this.links.get(row);
+  }
+
+  /** Whether two regular files' contents hash the same (both hashed, same xxh64). */
+  sameHash(row: LayerRow, other: LayerEntries, otherRow: LayerRow): boolean {
+    return (
+      (this.flags.get(row) & HASHED) !== 0 &&
+      (other.flags.get(otherRow) & HASHED) !== 0 &&
+      this.hashLo.get(row) === other.hashLo.get(otherRow) &&
+      this.hashHi.get(row) === other.hashHi.get(otherRow)
+    );
+  }
+
+  /** The content hash as hex, for regular files. */
+  hashKey(row: LayerRow): string | undefined {
     if ((this.flags.get(row) & HASHED) === 0) return undefined;
     // one native hex conversion: the rules make every visible entry into an object, several times over
     HEX_SCRATCH.writeInt32BE(this.hashHi.get(row), 0);

@@ -1,6 +1,7 @@
 import type { ArchiveProgress } from '../archive/readArchive.js';
 import type { SelectOptions } from '../archive/selectImage.js';
 import type { Image } from '../model/imageTypes.js';
+import type { PathTable } from '../model/pathTable.js';
 import { loadSource } from '../source/loadSource.js';
 import type { ImageSource } from '../source/openImageRef.js';
 
@@ -19,14 +20,18 @@ export interface LoadProgress {
 
 export type ProgressFor = (source: ImageSource) => LoadProgress;
 
-/** Read an opened source into the image model, once: the Image can then be reviewed any number of times. */
-export async function loadForReview(archive: ReviewArchive, progressFor?: ProgressFor): Promise<Image> {
+/**
+ * Read an opened source into the image model, once: the Image can then be reviewed any number of times. Two
+ * images loaded with one `paths` table name every path by the same id.
+ */
+export async function loadForReview(archive: ReviewArchive, progressFor?: ProgressFor, paths?: PathTable): Promise<Image> {
   const { source, select } = archive;
   const progress = progressFor?.(source);
   try {
     return await loadSource(source, {
       ...select,
       ...(progress?.update ? { onProgress: progress.update } : {}),
+      ...(paths ? { paths } : {}),
     });
   } finally {
     progress?.done();

@@ -16,6 +16,8 @@ export interface RegistryLoadOptions {
   readonly defaultPlatform: string;
   /** Bytes read of `total` (the manifest's layer sizes), and which layer. */
   readonly onProgress?: ArchiveProgress;
+  /** Intern the image's paths in this table (shared by the two images of a diff) instead of a new one. */
+  readonly paths?: PathTable;
 }
 
 /** An image in a registry: nothing is fetched until `load`. */
@@ -165,7 +167,7 @@ export function registrySource(ref: RegistryReference, options: RegistryClientOp
         const text = (await client.blobBytes(cd.digest, cd.size, MAX_CONFIG_BYTES, where)).toString('utf8');
         const config = parseConfig(parseJson(text, where), where);
         checkPlatform(config, chosen, name, o);
-        const paths = new PathTable();
+        const paths = o.paths ?? new PathTable();
         const blobs = await readLayers(client, chosen.manifest.layers, name, paths, o.onProgress);
         return buildImage(describe(name, ref, chosen, config, blobs, paths));
       } finally {
