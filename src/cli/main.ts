@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { ConfigError, InputError } from '../errors.js';
 import { runAnalyze, type AnalyzeArgs } from './analyzeCommand.js';
 import { runBuild, type BuildArgs } from './buildCommand.js';
+import { runDiff, type DiffArgs } from './diffCommand.js';
 import { runRulesCommand } from './rulesCommand.js';
 
 /** Exit codes: 0 pass, 1 a check failed, 2 unusable input, configuration or usage. */
@@ -39,6 +40,34 @@ function analyzeOptions<T>(y: Argv<T>) {
     .option('only-user-layers', { type: 'boolean', describe: "report only findings from the user's own layers" });
 }
 
+/** `fathom diff`'s options: each side like `fathom IMAGE`, the outputs, and the gate's `diff:` thresholds. */
+function diffOptions<T>(y: Argv<T>) {
+  return y
+    .positional('base', { type: 'string', describe: 'BASE: the image before the change (an archive, -, oci:DIR[:TAG], or an engine reference)' })
+    .positional('head', { type: 'string', describe: 'HEAD: the image after the change' })
+    .option('base-image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image BASE archive' })
+    .option('head-image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image HEAD archive' })
+    .option('platform', { type: 'string', describe: 'os/arch[/variant] to pick from multi-platform indexes (both sides)' })
+    .option('base-platform', { type: 'string', describe: 'os/arch[/variant] for BASE only' })
+    .option('head-platform', { type: 'string', describe: 'os/arch[/variant] for HEAD only' })
+    .option('source', { type: 'string', describe: 'docker|podman|docker-archive|oci-archive|oci-dir (default: a path if it exists, else docker)' })
+    .option('pull', { type: 'boolean', describe: 'pull the images through the engine when they are not present locally' })
+    .option('json', { type: 'string', describe: 'write the whole comparison as JSON to FILE (schema/diff.schema.json)' })
+    .option('format', { type: 'string', describe: 'report format for --output or stdout: text|json|markdown|sarif|junit|gitlab|html' })
+    .option('output', { type: 'string', describe: 'write the --format report to FILE' })
+    .option('report', { type: 'string', array: true, describe: 'FORMAT=FILE, repeatable (e.g. markdown=diff.md for a pull-request comment)' })
+    .option('expand', { type: 'boolean', describe: 'list every path below an added or removed directory, not only its top' })
+    .option('dockerfile', { type: 'string', describe: "HEAD's Dockerfile (its FROM lines tell whether the base changed)" })
+    .option('base-dockerfile', { type: 'string', describe: "BASE's Dockerfile" })
+    .option('ci', { type: 'boolean', describe: 'run as a CI gate (also when CI=true): exit 1 when a diff threshold fails' })
+    .option('ci-config', { type: 'string', describe: 'the .dive-ci file to use (its diff: section; default: searched from the working directory up)' })
+    .option('maxSizeIncrease', { type: 'string', describe: 'CI: fail when HEAD is this many bytes larger (e.g. 10MB, 10MiB, disabled)' })
+    .option('maxSizeIncreasePercent', { type: 'string', describe: "CI: fail when HEAD grows by more than this fraction of BASE's size (0.05 = 5 %)" })
+    .option('maxPullIncrease', { type: 'string', describe: 'CI: fail when a node holding BASE must download more than this for HEAD' })
+    .option('failOnNewFindings', { type: 'string', describe: 'CI: error (default), warn or off: which new findings fail' })
+    .option('failOnStartRegression', { type: 'string', describe: 'CI: true (default) or false: fail when BASE starts and HEAD does not' });
+}
+
 async function main(argv: string[]): Promise<number> {
   // React's development build diffs every prop for its profiler: seconds per key on a big image. The UI is
   // imported lazily, so this takes effect before React loads.
@@ -70,6 +99,17 @@ async function main(argv: string[]): Promise<number> {
       async (args) => {
         const rest = (args as unknown as { '--'?: Array<string | number> })['--'] ?? [];
         code = await runBuild({ ...args, buildArgs: rest.map(String) });
+      },
+    )
+    .command<DiffArgs>(
+      'diff <base> <head>',
+      'what a change does to an image: BASE (before, e.g. main) against HEAD (after, e.g. the pull request)',
+      (y) => diffOptions(y),
+      async (args) => {
+        // yargs turns a bare `-` into an empty string: `-` means stdin
+        if (args.base === '') args.base = '-';
+        if (args.head === '') args.head = '-';
+        code = await runDiff(args);
       },
     )
     .command<{ id?: string }>(

@@ -1,4 +1,4 @@
-import type { Check } from '../ci/check.js';
+import type { Check, GateResult } from '../ci/check.js';
 import { analysisLines, inefficientFilesLines } from './textReport.js';
 import type { ReportContext } from './reportContext.js';
 
@@ -17,12 +17,17 @@ function statusWord(c: Check, color: boolean): string {
  */
 export function ciText(ctx: ReportContext, opts: { color: boolean }): string {
   const { analysis: a, gate } = ctx;
-  const lines = [...analysisLines(a), ...inefficientFilesLines(a, 50), 'Results:'];
-  for (const c of gate.checks) lines.push(`  ${statusWord(c, opts.color)}: ${c.id}${c.message ? `: ${c.message}` : ''}`);
+  return [...analysisLines(a), ...inefficientFilesLines(a, 50), ...resultLines(gate, opts.color)].join('\n') + '\n';
+}
+
+/** `Results:`, one `STATUS: id: reason` line per check, and dive's `Result:` line: what CI logs are grepped for. */
+export function resultLines(gate: GateResult, color: boolean): string[] {
+  const lines = ['Results:'];
+  for (const c of gate.checks) lines.push(`  ${statusWord(c, color)}: ${c.id}${c.message ? `: ${c.message}` : ''}`);
   const t = gate.tally;
   const summary = `Result:${gate.status} [Total:${t.total}] [Passed:${t.pass}] [Failed:${t.fail}] [Warn:${t.warn}] [Skipped:${t.skip}]`;
-  lines.push(paint(opts.color, gate.status === 'PASS' ? '32' : '31', summary));
-  return lines.join('\n') + '\n';
+  lines.push(paint(color, gate.status === 'PASS' ? '32' : '31', summary));
+  return lines;
 }
 
 /** The checks under the plain text report (no gate verdict: that is CI mode's). */

@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import type { DiffOverrides } from '../ci/diffGateConfig.js';
+import { loadGateConfig } from '../ci/gateConfig.js';
+import { diffGate } from '../diff/diffGate.js';
+import { diffImages, type DiffResult } from '../diff/diffImages.js';
+import { diffJson } from '../diff/report/diffJson.js';
+import { parseDiffFormat, renderDiffReport, type DiffFormat, type DiffReportContext } from '../diff/report/diffFormats.js';
+import { diffText } from '../diff/report/diffText.js';
+import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
+import { ConfigError } from '../errors.js';
+import type { ReviewArchive } from '../review/loadForReview.js';
+import { planReview } from '../review/review.js';
+import { parseImageRef } from '../source/openImageRef.js';
+import { isCiEnv, openSource, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
+import { withBatchGc } from './batchGc.js';
+import { hostPlatform } from './hostPlatform.js';
+import { createProgress } from './progress.js';
+import { keyboard, loadKeyBindings } from './terminal.js';
+import { fathomVersion } from './version.js';
+
+export interface DiffArgs {
+  base?: string;
+  head?: string;
+  baseImage?: string;
+  headImage?: string;
+  platform?: string;
+  basePlatform?: string;
+  headPlatform?: string;
+  source?: string;
+  pull?: boolean;
+  json?: string;
+  format?: string;
+  output?: string;
+  report?: string[];
+  ci?: boolean;
+  ciConfig?: string;
+  expand?: boolean;
+  dockerfile?: string;
+  baseDockerfile?: string;
+  maxSizeIncrease?: string;
+  maxSizeIncreasePercent?: string;
+  maxPullIncrease?: string;
+  failOnNewFindings?: string;
+  failOnStartRegression?: string;
+}
+
+async function readDockerfile(path: string) {
+  try {
+    return parseDockerfile(await readFile(path, 'utf8'), path);
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read the Dockerfile (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+}
+
+/** Open one side and say which image of it to compare (`--base-image`, `oci:DIR:TAG`, the platform). */
+async function openSide(ref: string, args: DiffArgs, image: string | undefined, platform: string | undefined): Promise<ReviewArchive> {
+  const source = await openSource(ref, { source: args.source, pull: args.pull } as AnalyzeArgs);
+  const parsed = ref === '-' ? undefined : parseImageRef(ref, args.source);
+  const chosen = image ?? (parsed?.kind === 'oci-dir' ? parsed.tag : undefined);
+  const p = platform ?? args.platform;
+  return { source, select: { ...(chosen !== undefined ? { image: String(chosen) } : {}), ...(p ? { platform: p } : {}), defaultPlatform: hostPlatform() } };
+}
+
+function diffOverrides(args: DiffArgs): DiffOverrides {
+  const o: DiffOverrides = {};
+  for (const k of ['maxSizeIncrease', 'maxSizeIncreasePercent', 'maxPullIncrease', 'failOnNewFindings', 'failOnStartRegression'] as const) {
+    if (args[k] !== undefined) o[k] = String(args[k]);
+  }
+  return o;
+}
+
+function reportRequests(args: DiffArgs): Array<{ format: DiffFormat; file: string }> {
+  const out: Array<{ format: DiffFormat; file: string }> = [];
+  if (args.output !== undefined) out.push({ format: parseDiffFormat(args.format ?? 'text'), file: args.output });
+  for (const r of args.report ?? []) {
+    const i = r.indexOf('=');
+    if (i <= 0 || i === r.length - 1) throw new ConfigError(`--report ${r}: expected FORMAT=FILE, e.g. markdown=diff.md`);
+    out.push({ format: parseDiffFormat(r.slice(0, i)), file: r.slice(i + 1) });
+  }
+  return out;
+}
+
+/** `fathom diff BASE HEAD`: parse, open both sides, run the diff pipeline, render; the exit code. */
+export async function runDiff(args: DiffArgs): Promise<number> {
+  if (!args.base || !args.head) throw new ConfigError('fathom diff needs two images: BASE and HEAD (see fathom diff --help)');
+  if (args.base === '-' && args.head === '-') throw new ConfigError('only one of BASE and HEAD can be - (stdin)');
+  const reports = reportRequests(args);
+  const stdoutFormat = args.format !== undefined && args.output === undefined ? parseDiffFormat(args.format) : undefined;
+  const ci = args.ci === true || isCiEnv(process.env['CI']);
+  const gateConfig = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: {}, diffOverrides: diffOverrides(args) });
+  const plan = planReview({ gate: gateConfig, today: new Date().toISOString().slice(0, 10) });
+  const headDockerfile = args.dockerfile !== undefined ? await readDockerfile(args.dockerfile) : undefined;
+  const baseDockerfile = args.baseDockerfile !== undefined ? await readDockerfile(args.baseDockerfile) : undefined;
+  const result = await withBatchGc(async () =>
+    diffImages(
+      {
+        base: await openSide(args.base!, args, args.baseImage, args.basePlatform),
+        head: () => openSide(args.head!, args, args.headImage, args.headPlatform),
+        progressFor: (source) => createProgress(process.stderr, source.size),
+      },
+      headDockerfile ? { ...plan, dockerfile: headDockerfile } : plan,
+      { ...(baseDockerfile ? { baseDockerfile } : {}), ...(headDockerfile ? { headDockerfile } : {}) },
+    ),
+  );
+  return present(result, args, { ci, reports, stdoutFormat, gateConfig });
+}
+
+async function present(
+  result: DiffResult,
+  args: DiffArgs,
+  out: { ci: boolean; reports: Array<{ format: DiffFormat; file: string }>; stdoutFormat: DiffFormat | undefined; gateConfig: Awaited<ReturnType<typeof loadGateConfig>> },
+): Promise<number> {
+  const { diff } = result;
+  const gate = diffGate(diff, out.gateConfig.diff);
+  const version = fathomVersion();
+  const expanded = args.expand === true;
+  const ctx: DiffReportContext = {
+    diff,
+    gate,
+    version,
+    expanded,
+    html: () => {
+      throw new ConfigError('the HTML diff report needs the HTML report module');
+    },
+  };
+  if (args.json) await writeReportFile(args.json, JSON.stringify(diffJson(diff, out.ci ? gate : undefined, { expanded, version }), null, 2) + '\n');
+  for (const r of out.reports) await writeReportFile(r.file, renderDiffReport(r.format, ctx));
+  const color = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
+  if (out.stdoutFormat !== undefined) {
+    process.stdout.write(renderDiffReport(out.stdoutFormat, ctx));
+  } else if (out.ci) {
+    if (out.gateConfig.file) process.stderr.write(`fathom: using CI config ${out.gateConfig.file}\n`);
+    process.stdout.write(diffText(diff, { maxPaths: expanded ? Infinity : 30, gate, color }));
+  } else {
+    const tty = out.reports.length === 0 && !args.json ? keyboard(args.base === '-' || args.head === '-') : undefined;
+    if (tty) {
+      const { runTui } = await import('../../ui/runTui.js');
+      const h = result.head;
+      await runTui({ image: h.image, analysis: h.analysis, checks: h.gate.checks, baseLayers: h.base.count }, await loadKeyBindings(process.cwd()), tty);
+      return 0;
+    }
+    process.stdout.write(diffText(diff, { maxPaths: expanded ? Infinity : 30, color }));
+  }
+  return out.ci && gate.status === 'FAIL' ? 1 : 0;
+}
