@@ -99,7 +99,7 @@ export async function runDiff(args: DiffArgs): Promise<number> {
         progressFor: (source) => createProgress(process.stderr, source.size),
       },
       headDockerfile ? { ...plan, dockerfile: headDockerfile } : plan,
-      { ...(baseDockerfile ? { baseDockerfile } : {}), ...(headDockerfile ? { headDockerfile } : {}) },
+      { ...(baseDockerfile ? { baseDockerfile } : {}), ...(headDockerfile ? { headDockerfile } : {}), expand: args.expand === true },
     ),
   );
   return present(result, args, { ci, reports, stdoutFormat, gateConfig });

@@ -43,6 +43,8 @@ export interface DiffOptions {
   /** The Dockerfiles the sides were built from, for their FROM lines. */
   readonly baseDockerfile?: DockerfileInfo;
   readonly headDockerfile?: DockerfileInfo;
+  /** List every path below an added or removed directory too. */
+  readonly expand?: boolean;
 }
 
 function side(image: Image): DiffSide {
@@ -52,7 +54,7 @@ function side(image: Image): DiffSide {
 /** Compare two reviews of images loaded into one PathTable. Pure: no I/O. */
 export function diffReviews(base: Review, head: Review, plan: ReviewPlan, opts: DiffOptions = {}): ImageDiff {
   const layers = alignLayers(base.image, head.image);
-  const files = compareFiles(base.image.files, head.image.files);
+  const files = compareFiles(base.image.files, head.image.files, { expand: opts.expand === true });
   const findings = compareFindings(base, head, plan);
   return {
     base: side(base.image),

@@ -23,6 +23,7 @@ const STAGES = [
   'src/ci', // the gate
   'src/report', // reports
   'src/review', // one image's whole review, for every command
+  'src/diff', // two reviews compared: layers, files, findings, packages; the diff's gate and reports
   'ui/model', // the browser's view model
   'ui/components', // Ink components over it
   'ui', // the browser's entry point
