@@ -5,6 +5,7 @@ import { Palette } from './palette.js';
 import { contentsTable, details, findingsList, hiddenList, href, layerChart, parseHref, statusBadge, summary, swatch } from './panels.js';
 import { Treemap, type DrawnRect, type MapState } from './treemap.js';
 import { Tree } from './tree.js';
+import { alignmentPanel, diffSummary } from './diffView.js';
 import { makeViews } from './views.js';
 
 /** What the page exposes on `window.fathomReport`: the painted picture and the state, for tests and the curious. */
@@ -28,7 +29,7 @@ function boot(): void {
   const header = el(
     'header',
     { class: 'top' },
-    el('h1', null, el('span', { class: 'brand' }, 'fathom'), ' ', el('span', { class: 'image-name' }, data.image.name)),
+    el('h1', null, el('span', { class: 'brand' }, 'fathom'), ' ', el('span', { class: 'image-name' }, data.diff ? `${data.diff.base.name} → ${data.image.name}` : data.image.name)),
     statusBadge(data.verdict),
   );
   const radios = views.map((v) => {
@@ -73,7 +74,7 @@ function boot(): void {
     ),
     contents,
   );
-  const main = el('main', null, summary(data), mapSection, el('div', { class: 'columns' }, layers.element, el('div', null, findingsList(data, tree), hiddenList(data))));
+  const main = el('main', null, diffSummary(data), summary(data), mapSection, alignmentPanel(data), el('div', { class: 'columns' }, layers.element, el('div', null, findingsList(data, tree), hiddenList(data))));
   const footer = el('footer', null, `Made by ${data.generator}. Self-contained: this file loads nothing from the network.`);
   document.body.append(header, main, footer);
 

@@ -210,7 +210,7 @@ export class Treemap {
       const h = b.y1 - b.y0;
       const layer = view.colourLayer(b.data);
       ctx.globalAlpha = highlight >= 0 && layer !== highlight ? 0.18 : 1;
-      ctx.fillStyle = this.palette.layer(layer);
+      ctx.fillStyle = view.colour?.(b.data) ?? this.palette.layer(layer);
       ctx.fillRect(b.x0, b.y0, w, h);
       if (hatch && view.hatched(b.data)) {
         ctx.fillStyle = hatch;

@@ -1,3 +1,4 @@
+import { diffView } from './diffView.js';
 import type { Tree } from './tree.js';
 
 /**
@@ -14,6 +15,8 @@ export interface View {
   area(i: number): number;
   /** The layer whose colour the node takes; -1 for none. */
   colourLayer(i: number): number;
+  /** A colour of the view's own instead of the layer's (the diff colours by change). */
+  colour?(i: number): string;
   hatched(i: number): boolean;
   readonly total: number;
 }
@@ -38,5 +41,6 @@ export function makeViews(tree: Tree): View[] {
     hatched: () => true,
     total: c.hidden[0] ?? 0,
   };
-  return [final, hidden];
+  const diff = diffView(tree);
+  return diff ? [diff, final, hidden] : [final, hidden];
 }

@@ -4,6 +4,7 @@ import { loadGateConfig } from '../ci/gateConfig.js';
 import { diffGate } from '../diff/diffGate.js';
 import { diffImages, type DiffResult } from '../diff/diffImages.js';
 import { diffJson } from '../diff/report/diffJson.js';
+import { diffPage } from '../diff/report/diffPage.js';
 import { parseDiffFormat, renderDiffReport, type DiffFormat, type DiffReportContext } from '../diff/report/diffFormats.js';
 import { diffText } from '../diff/report/diffText.js';
 import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
@@ -119,9 +120,7 @@ async function present(
     gate,
     version,
     expanded,
-    html: () => {
-      throw new ConfigError('the HTML diff report needs the HTML report module');
-    },
+    html: () => diffPage(result, gate, version),
   };
   if (args.json) await writeReportFile(args.json, JSON.stringify(diffJson(diff, out.ci ? gate : undefined, { expanded, version }), null, 2) + '\n');
   for (const r of out.reports) await writeReportFile(r.file, renderDiffReport(r.format, ctx));

@@ -203,3 +203,57 @@ test('html page: screenshots at two sizes, light and dark; the narrow one stacks
     }
   }
 });
+
+/** Bytes of a fixed seed, so edit.bin is the same size with other content. */
+const bytesOf = (n: number, seed: number) => Buffer.alloc(n, seed);
+
+test('html diff page: the change view paints HEAD and, hatched, what it removed; layers by diff_id', async () => {
+  const base: TarItem[] = [
+    { name: 'srv/', type: 'directory' },
+    { name: 'srv/keep.bin', content: bytesOf(40000, 1) },
+    { name: 'srv/old.bin', content: bytesOf(30000, 2) },
+    { name: 'srv/edit.bin', content: bytesOf(10000, 3) },
+  ];
+  const head: TarItem[] = [
+    { name: 'srv/', type: 'directory' },
+    { name: 'srv/new.bin', content: bytesOf(20000, 4) },
+    { name: 'srv/.wh.old.bin', content: '' },
+    { name: 'srv/edit.bin', content: bytesOf(10000, 5) },
+  ];
+  const b = join(dir, 'diff-base.tar');
+  const h = join(dir, 'diff-head.tar');
+  writeFileSync(b, await dockerArchive([{ tag: 'page/base:1', layers: [{ items: base, createdBy: 'COPY srv /srv' }] }]));
+  writeFileSync(h, await dockerArchive([{ tag: 'page/head:1', layers: [{ items: base, createdBy: 'COPY srv /srv' }, { items: head, createdBy: 'RUN update srv' }] }]));
+  const file = join(dir, 'diff.html');
+  const cli = runCli(['diff', b, h, '--report', `html=${file}`]);
+  assert.equal(cli.status, 0, cli.stderr);
+  const r = await openReport(browser, file);
+  const page = r.page;
+  assert.deepEqual([...r.problems, ...r.requests], []);
+  assert.equal((await state(page)).view, 'diff', 'a diff opens on its change view');
+  assert.match((await page.locator('h1').textContent()) ?? '', /page\/base:1 → page\/head:1/);
+  // HEAD's 70,000 visible bytes and the 30,000 it removed, every rectangle to scale
+  await assertProportional(page, 100000, 'diff view');
+  // a directory that is the only child shows its own children at once
+  const painted = await rects(page);
+  const byPath = new Map<string, Rect>();
+  for (const x of painted) byPath.set(await page.evaluate<string, number>((n) => (window as unknown as { fathomReport: { path(n: number): string } }).fathomReport.path(n), x.node), x);
+  assert.deepEqual([...byPath].map(([p, x]) => [p, x.value]).sort(), [['/srv/edit.bin', 10000], ['/srv/keep.bin', 40000], ['/srv/new.bin', 20000], ['/srv/old.bin', 30000]]);
+  // the colour at each unhatched rectangle's centre: added green, changed amber, unchanged grey (CHANGE_STYLE)
+  const pixel = (x: Rect) =>
+    page.evaluate<string, { x: number; y: number }>(({ x, y }) => {
+      const canvas = document.querySelector('canvas')!;
+      const scale = canvas.width / canvas.getBoundingClientRect().width;
+      const d = canvas.getContext('2d')!.getImageData(Math.floor(x * scale), Math.floor(y * scale), 1, 1).data;
+      return '#' + [d[0], d[1], d[2]].map((v) => v!.toString(16).padStart(2, '0')).join('');
+    }, { x: x.x + x.w / 2, y: x.y + x.h / 2 });
+  assert.equal(await pixel(byPath.get('/srv/new.bin')!), '#59a14f');
+  assert.equal(await pixel(byPath.get('/srv/edit.bin')!), '#edc948');
+  assert.equal(await pixel(byPath.get('/srv/keep.bin')!), '#b4b4b4');
+  const rows = await page.locator('.alignment tbody tr').allTextContents();
+  assert.equal(rows.length, 2);
+  assert.match(rows[0]!, /^=00.*shared/);
+  assert.match(rows[1]!, /^\+1.*only in HEAD.*RUN update srv/);
+  assert.match((await page.locator('.diff-summary').textContent()) ?? '', /1 added, 1 removed, 1 changed, 0 moved/);
+  await page.close();
+});

@@ -2,8 +2,9 @@ import type { HiddenFiles } from '../../analysis/reclaimable.js';
 import type { PathId } from '../../model/ids.js';
 import { Kind } from '../../model/kinds.js';
 import type { HiddenHow } from '../../model/entryTypes.js';
+import type { ImageFiles } from '../../model/imageFiles.js';
 import type { Image } from '../../model/imageTypes.js';
-import { NODE_DIR, NODE_FILE, NODE_SMALL, type TreeColumns, type TreeFacts } from './pageData.js';
+import { CHANGE_ADDED, CHANGE_MODIFIED, CHANGE_REMOVED, CHANGE_SAME, NODE_DIR, NODE_FILE, NODE_SMALL, type TreeColumns, type TreeFacts } from './pageData.js';
 
 export interface FileTreeOptions {
   /** A file keeps a node of its own when it holds at least 1/maxLeaves of the visible (or of the hidden) bytes. */
@@ -12,6 +13,11 @@ export interface FileTreeOptions {
   readonly maxNodes?: number;
   /** Paths that always keep their own node (findings and the largest hidden files link to them). */
   readonly keep?: Iterable<string>;
+  /**
+   * A diff: BASE's final filesystem, loaded into the same PathTable as the image, and CHANGE_* of the paths the
+   * comparison listed. The tree becomes the union of both images' paths, with `baseSize` and `change` columns.
+   */
+  readonly base?: { readonly files: ImageFiles; readonly changes: ReadonlyMap<string, number> };
 }
 
 export interface NodeRef {
@@ -62,6 +68,7 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
       visibleByLayer[ownLayer[p]!]! += own[p]!;
     } else visibleKind[p] = 3;
   }
+  const diff = opts.base ? baseColumns(opts.base, n, parent) : undefined;
   const ownHidden = new Float64Array(n);
   const ownHiddenCount = new Uint32Array(n);
   const hiddenFromOf = new Int32Array(n).fill(-1);
@@ -102,14 +109,15 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
   // the paths with bytes, and their children largest first
   const chosen = new Uint8Array(n);
   chosen[0] = 1;
-  for (let p = 1; p < n; p++) if (size[p]! > 0 || hid[p]! > 0) chosen[p] = 1;
+  const baseSub = diff?.baseSize;
+  for (let p = 1; p < n; p++) if (size[p]! > 0 || hid[p]! > 0 || (baseSub !== undefined && baseSub[p]! > 0)) chosen[p] = 1;
   const childStart = new Int32Array(n + 1);
   for (let p = 1; p < n; p++) if (chosen[p]) childStart[parent[p]! + 1]!++;
   for (let p = 0; p < n; p++) childStart[p + 1]! += childStart[p]!;
   const fill = childStart.slice(0, n);
   const childList = new Int32Array(childStart[n]!);
   for (let p = 1; p < n; p++) if (chosen[p]) childList[fill[parent[p]!]!++] = p;
-  const weight = (p: number) => size[p]! + hid[p]!;
+  const weight = (p: number) => size[p]! + hid[p]! + (baseSub !== undefined && size[p] === 0 ? baseSub[p]! : 0);
   for (let p = 0; p < n; p++) {
     const a = childStart[p]!;
     const b = childStart[p + 1]!;
@@ -129,11 +137,12 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
   const maxNodes = opts.maxNodes ?? 60_000;
   const sizeThreshold = Math.max(1, size[0]! / maxLeaves);
   const hiddenThreshold = Math.max(1, hid[0]! / maxLeaves);
-  const small = (p: number, f: number) => keep[p] === 0 && size[p]! < sizeThreshold * f && hid[p]! < hiddenThreshold * f;
+  const small = (p: number, f: number) =>
+    keep[p] === 0 && size[p]! < sizeThreshold * f && hid[p]! < hiddenThreshold * f && (baseSub === undefined || baseSub[p]! < sizeThreshold * f);
 
   /** Emit the tree in pre-order; directories smaller than `fold` times the thresholds are folded (0: none). */
   const emit = (fold: number) => {
-    const cols = { name: [] as string[], kids: [] as number[], kind: [] as number[], size: [] as number[], layer: [] as number[], files: [] as number[], hidden: [] as number[], hiddenFiles: [] as number[], hiddenFrom: [] as number[], hiddenBy: [] as number[], how: [] as number[] };
+    const cols = { name: [] as string[], kids: [] as number[], kind: [] as number[], size: [] as number[], layer: [] as number[], files: [] as number[], hidden: [] as number[], hiddenFiles: [] as number[], hiddenFrom: [] as number[], hiddenBy: [] as number[], how: [] as number[], ...(diff ? { baseSize: [] as number[], change: [] as number[] } : {}) };
     const pathNode = new Int32Array(n).fill(-1);
     const aggregates: number[][] = [];
     let folded = 0;
@@ -156,6 +165,10 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
         cols.hiddenFrom.push(agg.hiddenFrom);
         cols.hiddenBy.push(agg.hiddenBy);
         cols.how.push(agg.how);
+        if (diff) {
+          cols.baseSize!.push(agg.baseSize);
+          cols.change!.push(agg.change);
+        }
         continue;
       }
       const p = item;
@@ -181,6 +194,10 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
       cols.hiddenFrom.push(hiddenFrom[p]!);
       cols.hiddenBy.push(hiddenBy[p]!);
       cols.how.push(isLeaf(p) ? howOf[p]! : 0);
+      if (diff) {
+        cols.baseSize!.push(diff.baseSize[p]!);
+        cols.change!.push(diff.change[p]!);
+      }
       if (merged.length > 0) {
         aggregates.push(merged);
         stack.push(-aggregates.length);
@@ -203,7 +220,15 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
     let hf = 0;
     let how = 0;
     let biggest = 0;
+    let baseTotal = 0;
+    let change = CHANGE_SAME;
+    let changeWeight = -1;
     for (const m of members) {
+      if (diff) {
+        baseTotal += diff.baseSize[m]!;
+        const w = size[m]! || diff.baseSize[m]!;
+        if (w > changeWeight) [change, changeWeight] = [diff.change[m]!, w];
+      }
       s += size[m]!;
       h += hid[m]!;
       f += nFiles[m]!;
@@ -216,7 +241,7 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
         how = howOf[m]!;
       }
     }
-    return { size: s, hidden: h, files: f, hiddenFiles: hf, layer: argmax(byLayer), hiddenBy: argmax(byHider), hiddenFrom: argmax(byWriter), how };
+    return { size: s, hidden: h, files: f, hiddenFiles: hf, layer: argmax(byLayer), hiddenBy: argmax(byHider), hiddenFrom: argmax(byWriter), how, baseSize: baseTotal, change };
   };
 
   let out = emit(0);
@@ -237,6 +262,35 @@ export function buildFileTree(image: Image, hidden: HiddenFiles, opts: FileTreeO
       return { node: 0, exact: false };
     },
   };
+}
+
+/**
+ * BASE's visible bytes per subtree, and each path's change: a listed change marks its path, the paths below an
+ * added or removed one share its mark, and a directory with any change below it is MODIFIED.
+ */
+function baseColumns(base: NonNullable<FileTreeOptions['base']>, n: number, parent: Int32Array): { baseSize: Float64Array; change: Uint8Array } {
+  const files = base.files;
+  const baseSize = new Float64Array(n);
+  for (const p of files.visiblePathIds()) {
+    if (p >= n) continue;
+    const id = files.visibleId(p);
+    if (files.kind(id) === Kind.file) baseSize[p] = files.size(id);
+  }
+  const change = new Uint8Array(n);
+  for (const [path, code] of base.changes) {
+    const p = files.paths.lookup(path);
+    if (p >= 0 && p < n) change[p] = code;
+  }
+  for (let p = 1; p < n; p++) {
+    const up = change[parent[p]!]!;
+    if (change[p] === CHANGE_SAME && (up === CHANGE_ADDED || up === CHANGE_REMOVED)) change[p] = up;
+  }
+  for (let p = n - 1; p > 0; p--) {
+    const q = parent[p]!;
+    baseSize[q]! += baseSize[p]!;
+    if (change[p] !== CHANGE_SAME && change[q] === CHANGE_SAME && q > 0) change[q] = CHANGE_MODIFIED;
+  }
+  return { baseSize, change };
 }
 
 /**

@@ -21,7 +21,7 @@ export const NODE_SMALL = 2;
 /** `how` column: why the node's largest hidden bytes are not visible (0 when it has none). */
 export const HOW_NAMES = ['', 'overwritten', 'deleted', 'hidden by an opaque directory', 'a duplicate entry of the same layer'] as const;
 
-/** `change` column of a diff (planned). */
+/** `change` column of a diff: what HEAD did to the path (a directory with changes below it is MODIFIED). */
 export const CHANGE_SAME = 0;
 export const CHANGE_ADDED = 1;
 export const CHANGE_MODIFIED = 2;
@@ -49,7 +49,7 @@ export interface TreeColumns {
   readonly hiddenBy: readonly number[];
   /** HOW_NAMES index for the largest hidden entry (files and aggregates; 0 elsewhere). */
   readonly how: readonly number[];
-  /** diff (planned): BASE's bytes of the subtree, and CHANGE_* per node. */
+  /** diff: BASE's bytes of the subtree, and CHANGE_* per node. */
   readonly baseSize?: readonly number[];
   readonly change?: readonly number[];
 }
@@ -131,9 +131,37 @@ export interface HiddenRow {
   readonly node: number;
 }
 
+/** One row of a diff's layer alignment: a layer of BASE, of HEAD, or both (the shared prefix). */
+export interface AlignmentRow {
+  readonly diffId: string;
+  readonly base?: number;
+  readonly head?: number;
+  readonly state: 'shared' | 'base-only' | 'head-only' | 'elsewhere';
+  readonly size: number;
+  readonly storedSize: number;
+  readonly command: string;
+}
+
+/** What a diff page adds to HEAD's page. */
+export interface DiffFacts {
+  readonly base: { readonly name: string; readonly id: string; readonly sizeBytes: number; readonly layers: number };
+  readonly sizeDelta: number;
+  readonly pullBytes: number;
+  readonly alignment: readonly AlignmentRow[];
+  readonly added: number;
+  readonly removed: number;
+  readonly changed: number;
+  readonly moved: number;
+  readonly startRegression: boolean;
+  readonly newFindings: number;
+  readonly fixedFindings: number;
+}
+
 export interface PageData {
   readonly v: typeof PAGE_DATA_VERSION;
-  readonly kind: 'image';
+  /** `diff`: HEAD's page with the tree as the union of both images' paths and the `diff` facts. */
+  readonly kind: 'image' | 'diff';
+  readonly diff?: DiffFacts;
   readonly generator: string;
   readonly image: ImageSummary;
   readonly verdict: 'PASS' | 'FAIL';
