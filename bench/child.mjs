@@ -15,8 +15,15 @@ import { peek, sniffCompression } from '../dist/src/layer/sniff.js';
 import { withBatchGc } from '../dist/src/cli/batchGc.js';
 import { parseRegistryReference } from '../dist/src/source/registry/reference.js';
 import { registrySource } from '../dist/src/source/registry/registryImage.js';
+import { openArchiveFile } from '../dist/src/source/openArchive.js';
+import { loadForReview } from '../dist/src/review/loadForReview.js';
+import { planReview, review } from '../dist/src/review/review.js';
+import { gateConfigFrom } from '../dist/src/ci/gateConfig.js';
+import { diffImages } from '../dist/src/diff/diffImages.js';
 
-const [mode, path] = process.argv.slice(2);
+const [mode, path, headPath] = process.argv.slice(2);
+const plan = () => planReview({ gate: gateConfigFrom({}, {}), today: '2026-01-01' });
+const side = async (p) => ({ source: await openArchiveFile(p), select: { defaultPlatform: 'linux/amd64' } });
 const open = () => createReadStream(path, { highWaterMark: 1 << 20 });
 
 /** A member's chunks, decompressed (when its magic says so) by the same code fathom uses. */
@@ -82,6 +89,19 @@ else if (mode === 'fathom') {
     const image = await source.load({ defaultPlatform: 'linux/amd64' });
     analyzeImage(image);
     return image.layers.reduce((s, l) => s + l.files.count, 0);
+  });
+} else if (mode === 'review') {
+  // one image as `fathom IMAGE` reviews it: load, analysis, rules, checks
+  entries = await withBatchGc(async () => {
+    const image = await loadForReview(await side(path));
+    review(image, plan());
+    return image.layers.reduce((s, l) => s + l.files.count, 0);
+  });
+} else if (mode === 'diff') {
+  // `fathom diff BASE HEAD` without the rendering: both loads into one path table, both reviews, the comparison
+  entries = await withBatchGc(async () => {
+    const r = await diffImages({ base: await side(path), head: () => side(headPath) }, plan());
+    return r.diff.files.length;
   });
 }
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;

@@ -114,6 +114,30 @@ const full: GenLayer[] = [
   },
 ];
 
+/**
+ * The "pull request" image for the diff benchmark: the full archive's base layer byte for byte (the same generator
+ * and salts, so the same diff_id), then its own application layer and assets: a change that touches most files.
+ */
+const head: GenLayer[] = [
+  full[0]!,
+  {
+    name: 'app-v2', gzip: true, command: 'RUN install app v2 # 45,000 files, gzip',
+    write: async (add) => {
+      for (let d = 0; d < 450; d++) {
+        await add(`app/m${d}/`, 0, 'directory');
+        for (let f = 0; f < 100; f++) await add(`app/m${d}/x${f}.js`, 6100 + ((d * 41 + f * 97) % 9000), 'file');
+      }
+    },
+  },
+  {
+    name: 'assets-v2', gzip: false, command: 'COPY assets/ /srv/ # 44 x 10 MiB',
+    write: async (add) => {
+      await add('srv/', 0, 'directory');
+      for (let i = 0; i < 44; i++) await add(`srv/asset${i}.bin`, (10 << 20) + i, 'file');
+    },
+  },
+];
+
 async function writeLayer(l: GenLayer, path: string): Promise<{ diffId: string; entries: number; bytes: number }> {
   const pack = tar.pack();
   const hash = createHash('sha256');
@@ -152,8 +176,8 @@ export interface BenchArchive {
   archiveBytes: number;
 }
 
-export async function ensureBenchArchive(kind: 'full' | 'bytes' = 'full'): Promise<BenchArchive> {
-  const layers = kind === 'full' ? full : bytesOnly;
+export async function ensureBenchArchive(kind: 'full' | 'bytes' | 'head' = 'full'): Promise<BenchArchive> {
+  const layers = kind === 'full' ? full : kind === 'head' ? head : bytesOnly;
   mkdirSync(CACHE, { recursive: true });
   const path = join(CACHE, `bench-${kind}-${VERSION}.tar`);
   const metaPath = path + '.json';
@@ -183,7 +207,7 @@ export async function ensureBenchArchive(kind: 'full' | 'bytes' = 'full'): Promi
     }),
   );
   const configName = createHash('sha256').update(config).digest('hex') + '.json';
-  const manifest = JSON.stringify([{ Config: configName, RepoTags: ['fathom/bench:latest'], Layers: built.map((b) => `${b.dir}/layer.tar`) }]);
+  const manifest = JSON.stringify([{ Config: configName, RepoTags: [kind === 'head' ? 'fathom/bench-head:latest' : 'fathom/bench:latest'], Layers: built.map((b) => `${b.dir}/layer.tar`) }]);
   const pack = tar.pack();
   const tmp = path + '.tmp';
   const done = pipeline(pack as unknown as NodeJS.ReadableStream, createWriteStream(tmp, { highWaterMark: 1 << 20 }));

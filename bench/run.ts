@@ -6,6 +6,8 @@
  * Then the HTML report of the same archive (issue #19): its size (at most 3 MB) and its first render in chromium
  * (at most 1.5 s), from navigation start to the page's mark after its first frame.
  * Then the same archive from a local registry against the file (issue #18: at most 1.3x on loopback).
+ * Then `fathom diff` (issue 15) of that archive and a second ~1 GB one sharing its base layer: wall time at most
+ * 1.1x the sum of reviewing each alone, memory above idle at most 1.1x the two models (each run's above idle).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -20,8 +22,8 @@ const archive = given ? { path: given, archiveBytes: statSync(given).size, entri
 const child = join(import.meta.dirname ?? '.', 'child.mjs');
 
 interface Run { mode: string; seconds: number; entries: number; maxRssBytes: number }
-function run(mode: string, path: string = archive.path): Run {
-  const out = execFileSync(process.execPath, [child, mode, path], { maxBuffer: 1 << 20 });
+function run(mode: string, path: string = archive.path, second?: string): Run {
+  const out = execFileSync(process.execPath, [child, mode, path, ...(second ? [second] : [])], { maxBuffer: 1 << 20 });
   return JSON.parse(out.toString()) as Run;
 }
 
@@ -55,6 +57,23 @@ console.log(`fathom / floor: ${ratio.toFixed(2)}x (target <= 1.5x); the floor us
 console.log(`fathom / floor-tar-stream: ${(fathom.seconds / floorTarStream.seconds).toFixed(2)}x (the same floor through the tar-stream library, for reference)`);
 console.log(`peak RSS per entry above the streaming baseline: ${perEntry.toFixed(0)} bytes (target < 300)`);
 console.log(`peak RSS per entry above an idle process: ${perEntryIdle.toFixed(0)} bytes`);
+
+// fathom diff (issue 15): two ~1 GB archives sharing a base layer, against reviewing each alone, interleaved runs
+const headArchive = await ensureBenchArchive('head');
+const diffRuns: Run[] = [];
+const alone: Array<[Run, Run]> = [];
+for (let i = 0; i < repeats; i++) {
+  alone.push([run('review', archive.path), run('review', headArchive.path)]);
+  diffRuns.push(run('diff', archive.path, headArchive.path));
+}
+const diffBest = diffRuns.sort((a, b) => a.seconds - b.seconds)[0]!;
+const aloneBest = alone.sort((a, b) => a[0].seconds + a[1].seconds - (b[0].seconds + b[1].seconds))[0]!;
+const wallSum = aloneBest[0].seconds + aloneBest[1].seconds;
+const models = aloneBest[0].maxRssBytes - baseline.maxRssBytes + (aloneBest[1].maxRssBytes - baseline.maxRssBytes);
+const diffModel = diffBest.maxRssBytes - baseline.maxRssBytes;
+console.log(`diff of ${(archive.archiveBytes / 1e6).toFixed(0)} MB and ${(headArchive.archiveBytes / 1e6).toFixed(0)} MB sharing a base layer: ${diffBest.seconds.toFixed(2)} s, ${diffBest.entries} listed changes, peak RSS ${(diffBest.maxRssBytes / 1e6).toFixed(0)} MB`);
+console.log(`  each reviewed alone: ${aloneBest[0].seconds.toFixed(2)} s + ${aloneBest[1].seconds.toFixed(2)} s, peak RSS ${(aloneBest[0].maxRssBytes / 1e6).toFixed(0)} MB and ${(aloneBest[1].maxRssBytes / 1e6).toFixed(0)} MB`);
+console.log(`  diff / sum of both alone: ${(diffBest.seconds / wallSum).toFixed(2)}x wall (target <= 1.1x); memory above idle ${(diffModel / 1e6).toFixed(0)} MB vs the two models ${(models / 1e6).toFixed(0)} MB: ${(diffModel / models).toFixed(2)}x (target <= 1.1x)`);
 
 const tui = JSON.parse(
   execFileSync(process.execPath, [join(import.meta.dirname ?? '.', 'tuiChild.mjs'), archive.path], {
