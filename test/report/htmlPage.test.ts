@@ -237,16 +237,16 @@ test('html diff page: the change view paints HEAD and, hatched, what it removed;
   // a directory that is the only child shows its own children at once
   const painted = await rects(page);
   const byPath = new Map<string, Rect>();
-  for (const x of painted) byPath.set(await page.evaluate<string, number>((n) => (window as unknown as { fathomReport: { path(n: number): string } }).fathomReport.path(n), x.node), x);
+  for (const x of painted) byPath.set(await page.evaluate<string>(`window.fathomReport.path(${x.node})`), x);
   assert.deepEqual([...byPath].map(([p, x]) => [p, x.value]).sort(), [['/srv/edit.bin', 10000], ['/srv/keep.bin', 40000], ['/srv/new.bin', 20000], ['/srv/old.bin', 30000]]);
   // the colour at each unhatched rectangle's centre: added green, changed amber, unchanged grey (CHANGE_STYLE)
   const pixel = (x: Rect) =>
-    page.evaluate<string, { x: number; y: number }>(({ x, y }) => {
-      const canvas = document.querySelector('canvas')!;
+    page.evaluate<string>(`(() => {
+      const canvas = document.querySelector('canvas');
       const scale = canvas.width / canvas.getBoundingClientRect().width;
-      const d = canvas.getContext('2d')!.getImageData(Math.floor(x * scale), Math.floor(y * scale), 1, 1).data;
-      return '#' + [d[0], d[1], d[2]].map((v) => v!.toString(16).padStart(2, '0')).join('');
-    }, { x: x.x + x.w / 2, y: x.y + x.h / 2 });
+      const d = canvas.getContext('2d').getImageData(Math.floor(${x.x + x.w / 2} * scale), Math.floor(${x.y + x.h / 2} * scale), 1, 1).data;
+      return '#' + [d[0], d[1], d[2]].map((v) => v.toString(16).padStart(2, '0')).join('');
+    })()`);
   assert.equal(await pixel(byPath.get('/srv/new.bin')!), '#59a14f');
   assert.equal(await pixel(byPath.get('/srv/edit.bin')!), '#edc948');
   assert.equal(await pixel(byPath.get('/srv/keep.bin')!), '#b4b4b4');
