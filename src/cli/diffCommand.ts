@@ -135,7 +135,8 @@ async function present(
     if (tty) {
       const { runTui } = await import('../../ui/runTui.js');
       const h = result.head;
-      await runTui({ image: h.image, analysis: h.analysis, checks: h.gate.checks, baseLayers: h.base.count }, await loadKeyBindings(process.cwd()), tty);
+      const against = { name: diff.base.name, files: result.base.image.files };
+      await runTui({ image: h.image, analysis: h.analysis, checks: h.gate.checks, baseLayers: h.base.count, against }, await loadKeyBindings(process.cwd()), tty);
       return 0;
     }
     process.stdout.write(diffText(diff, { maxPaths: expanded ? Infinity : 30, color }));

@@ -83,8 +83,8 @@ function factsOf(files: ImageFiles, state: number, pathId: PathId): EntryFacts {
   return { type: kindName(kind) as FileKind, mode: files.mode(id) & 0o7777, uid: files.uid(id), gid: files.gid(id), ...(link !== undefined ? { link } : {}) };
 }
 
-/** Every way two visible entries at one path differ; mtimes never count. */
-function differences(base: ImageFiles, b: EntryId, head: ImageFiles, h: EntryId): ChangeKind[] {
+/** Every way two entries at one path differ (BASE's `b`, HEAD's `h`); mtimes never count. */
+export function differences(base: ImageFiles, b: EntryId, head: ImageFiles, h: EntryId): ChangeKind[] {
   const kinds: ChangeKind[] = [];
   const bk = fileKind(base, b);
   const hk = fileKind(head, h);

@@ -62,7 +62,8 @@ export function App({ browser }: { browser: Browser }) {
     );
   }
   const against = s.compare === 'layer' ? s.layer - 1 : 0;
-  const title = `Layer ${s.layer} ${s.layer === 0 ? '(everything added)' : `vs layer ${against}`} · ${browser.treeView(s).totalRows} rows`;
+  const versus = s.compare === 'base' && browser.input.against ? `vs BASE ${browser.input.against.name}` : s.layer === 0 ? '(everything added)' : `vs layer ${against}`;
+  const title = `Layer ${s.layer} ${versus} · ${browser.treeView(s).totalRows} rows`;
   const tree = browser.treeWindow(treeRows, s);
   return (
     <Box flexDirection="column">

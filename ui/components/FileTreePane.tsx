@@ -29,7 +29,8 @@ export function FileTreePane({ rows, cursorIndex, focused, showAttributes, width
         const attrs = showAttributes ? `${modeString(e)}  ${`${e?.uid ?? 0}:${e?.gid ?? 0}`.padEnd(10)}  ` : '';
         const name = r.node.name + (e?.kind === 'dir' || r.hasChildren ? '/' : '') + (e?.kind === 'symlink' ? ` → ${e.link}` : e?.kind === 'hardlink' ? ` ⇒ ${e.link}` : '');
         const fold = r.hasChildren ? (r.collapsed ? '⊕ ' : '') : '';
-        const line = `${MARK_LETTER[r.mark]} ${attrs}${bytes(r.size).padStart(9)}  ${'  '.repeat(r.depth)}${fold}${name}`;
+        const kinds = r.kinds.length > 0 ? `  [${r.kinds.join(', ')}]` : '';
+        const line = `${MARK_LETTER[r.mark]} ${attrs}${bytes(r.size).padStart(9)}  ${'  '.repeat(r.depth)}${fold}${name}${kinds}`;
         return (
           <Text key={r.node.id} color={MARK_COLOR[r.mark]} inverse={focused && i === cursorIndex} wrap="truncate">
             {truncate(line, w)}

@@ -10,7 +10,7 @@ interface Props {
   readonly focused: boolean;
   readonly width: number;
   readonly height: number;
-  readonly compare: 'layer' | 'aggregated';
+  readonly compare: 'layer' | 'aggregated' | 'base';
 }
 
 /** The layers with their size and command; base-image layers are marked B. */
@@ -21,7 +21,7 @@ export function LayersPane({ layers, selected, baseLayers, focused, width, heigh
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} width={width} height={height}>
       <Text bold>
-        Layers <Text dimColor>({compare === 'layer' ? 'layer changes' : 'all changes since layer 0'})</Text>
+        Layers <Text dimColor>({compare === 'layer' ? 'layer changes' : compare === 'base' ? 'changes against BASE' : 'all changes since layer 0'})</Text>
       </Text>
       {shown.map((l) => {
         const sel = l.index === selected;

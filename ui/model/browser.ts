@@ -1,3 +1,4 @@
+import { baseState } from './diffState.js';
 import { buildFileTree, layerState, type FileTree, type LayerState } from './fileTree.js';
 import { DEFAULT_KEYS, type KeyBindings, type KeyPress } from './keys.js';
 import { MODES, modeOf, triggeredBy, type Command, type Trigger } from './commands.js';
@@ -23,7 +24,9 @@ export class Browser implements BrowserContext {
     readonly input: BrowserInput,
     readonly keys: KeyBindings = DEFAULT_KEYS,
   ) {
-    this.tree = buildFileTree(input.image);
+    this.tree = buildFileTree(input.image, input.against?.files);
+    // a diff opens on HEAD's last layer marked against BASE
+    if (input.against) this.current = { ...INITIAL_STATE, layer: input.image.layers.length - 1, compare: 'base' };
   }
 
   /** The current state: a new object after every change, so `!==` says whether anything changed. */
@@ -60,11 +63,12 @@ export class Browser implements BrowserContext {
   }
 
   layerStateFor(layer: number, compare: Compare): LayerState {
+    const base = compare === 'base' ? this.input.against?.files : undefined;
     const against = compare === 'layer' ? layer - 1 : layer === 0 ? -1 : 0;
-    const key = `${layer}:${against}`;
+    const key = base ? `${layer}:base` : `${layer}:${against}`;
     let s = this.layerStates.get(key);
     if (!s) {
-      s = layerState(this.tree, layer, against);
+      s = base ? baseState(this.tree, layer, base) : layerState(this.tree, layer, against);
       if (this.layerStates.size > 8) this.layerStates.delete(this.layerStates.keys().next().value!);
       this.layerStates.set(key, s);
     }

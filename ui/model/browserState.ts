@@ -1,11 +1,13 @@
 import type { Analysis } from '../../src/analysis/analyzeImage.js';
 import type { Check } from '../../src/ci/check.js';
+import type { ImageFiles } from '../../src/model/imageFiles.js';
 import type { Image } from '../../src/model/imageTypes.js';
 import type { FileTree, Mark, TreeNode } from './fileTree.js';
 import type { Row, SortOrder, TreeView } from './treeView.js';
 
 export type Focus = 'layers' | 'tree';
-export type Compare = 'layer' | 'aggregated';
+/** `base`: against BASE's final filesystem (`fathom diff`). */
+export type Compare = 'layer' | 'aggregated' | 'base';
 export type Overlay = 'none' | 'help' | 'waste' | 'findings';
 export type NodeId = TreeNode['id'];
 
@@ -57,6 +59,13 @@ export interface BrowserInput {
   readonly analysis: Analysis;
   readonly checks: readonly Check[];
   readonly baseLayers: number;
+  /** `fathom diff`: BASE, loaded into the same path table, to mark HEAD's tree against. */
+  readonly against?: DiffBase;
+}
+
+export interface DiffBase {
+  readonly name: string;
+  readonly files: ImageFiles;
 }
 
 /** What a step may read besides the state: the image and the tree views derived from a state (cached by the browser). */

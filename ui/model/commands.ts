@@ -86,6 +86,7 @@ const LAYERS_PANE: CommandTable = {
   pageDown: (ctx, s) => selectLayer(ctx, s, s.layer + 10),
   compareAll: (_, s) => ({ ...s, compare: 'aggregated' }),
   compareLayer: (_, s) => ({ ...s, compare: 'layer' }),
+  compareBase: (ctx, s) => (ctx.input.against ? { ...s, compare: 'base' } : undefined),
 };
 
 const FILES_PANE: CommandTable = {

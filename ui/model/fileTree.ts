@@ -24,6 +24,8 @@ export type Mark = 'added' | 'modified' | 'removed' | 'unmodified';
 
 export interface FileTree {
   readonly files: ImageFiles;
+  /** `fathom diff`: BASE's files, whose paths the tree holds too. */
+  readonly baseFiles?: ImageFiles;
   readonly root: TreeNode;
   readonly nodes: readonly TreeNode[];
   /** The node of a path, if the image has it. */
@@ -52,12 +54,14 @@ export function entryAt(tree: FileTree, node: TreeNode, layer: number): FileEntr
 const NAMED = 1;
 const IMPLIED = 2;
 
-export function buildFileTree(image: Image): FileTree {
+export function buildFileTree(image: Image, baseFiles?: ImageFiles): FileTree {
   const files = image.files;
   const table = files.paths;
-  // the path table may hold other images' paths (one table per archive): keep this image's and their ancestors
+  // the path table may hold other images' paths (one table per archive): keep this image's and their ancestors,
+  // and in a diff BASE's final paths too (what HEAD removed is shown as removed)
   const present = new Uint8Array(table.size);
   for (const p of files.pathIds()) present[p] = NAMED;
+  if (baseFiles) for (const p of baseFiles.visiblePathIds()) present[p] = NAMED;
   // a parent's id is smaller than its children's: walking ids downwards reaches every ancestor
   for (let p = (table.size - 1) as PathId; p > 0; p--) if (present[p] !== 0) present[table.parent(p)]! |= IMPLIED;
   const nodeOfPath = new Int32Array(table.size).fill(-1);
@@ -79,7 +83,7 @@ export function buildFileTree(image: Image): FileTree {
     const id = p < 0 ? -1 : nodeOfPath[p]!;
     return id < 0 ? undefined : nodes[id];
   };
-  return { files, root, nodes, nodeOf };
+  return { files, ...(baseFiles ? { baseFiles } : {}), root, nodes, nodeOf };
 }
 
 /**
@@ -93,7 +97,12 @@ export interface LayerState {
   readonly present: Uint8Array;
   readonly mark: Uint8Array;
   readonly size: Float64Array;
+  /** Against BASE: each node's ChangeKind bits (CHANGE_KINDS order). */
+  readonly kinds?: Uint8Array;
 }
+
+/** `against` of a LayerState compared with BASE's final filesystem. */
+export const AGAINST_BASE = -2;
 
 export const MARKS: readonly Mark[] = ['unmodified', 'added', 'modified', 'removed'];
 const UNMODIFIED = 0;

@@ -11,7 +11,7 @@ export interface KeyPress {
 
 export type Action =
   | 'quit' | 'help' | 'toggleFocus' | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown'
-  | 'collapse' | 'collapseAll' | 'compareAll' | 'compareLayer'
+  | 'collapse' | 'collapseAll' | 'compareAll' | 'compareLayer' | 'compareBase'
   | 'hideAdded' | 'hideRemoved' | 'hideModified' | 'hideUnmodified'
   | 'filter' | 'sortToggle' | 'sortSize' | 'attributes' | 'waste' | 'wasteList' | 'findings';
 
@@ -32,6 +32,7 @@ export const DEFAULT_KEYS: KeyBindings = {
   collapseAll: ['ctrl+space'],
   compareAll: ['ctrl+a'],
   compareLayer: ['ctrl+l'],
+  compareBase: ['ctrl+d'],
   hideAdded: ['ctrl+a'],
   hideRemoved: ['ctrl+r'],
   // a terminal sends ctrl+m as Enter
@@ -60,6 +61,7 @@ export const ACTION_HELP: Readonly<Record<Action, string>> = {
   collapseAll: 'collapse or expand all',
   compareAll: 'layers: show all changes since layer 0',
   compareLayer: "layers: show the selected layer's changes",
+  compareBase: 'layers: show the changes against BASE (fathom diff)',
   hideAdded: 'files: hide/show added',
   hideRemoved: 'files: hide/show removed',
   hideModified: 'files: hide/show modified',

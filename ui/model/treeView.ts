@@ -1,5 +1,6 @@
+import { CHANGE_KINDS, type ChangeKind } from '../../src/diff/compareFiles.js';
 import type { FileEntry } from '../../src/model/entryTypes.js';
-import { entryAt, MARKS, type FileTree, type LayerState, type Mark, type TreeNode } from './fileTree.js';
+import { AGAINST_BASE, entryAt, MARKS, type FileTree, type LayerState, type Mark, type TreeNode } from './fileTree.js';
 
 export type SortOrder = 'size' | 'name';
 
@@ -20,6 +21,8 @@ export interface Row {
   readonly size: number;
   readonly hasChildren: boolean;
   readonly collapsed: boolean;
+  /** Against BASE (`fathom diff`): how a modified path differs. */
+  readonly kinds: readonly ChangeKind[];
 }
 
 /**
@@ -75,7 +78,12 @@ export class TreeView {
 
   private row(node: TreeNode, depth: number): Row {
     const mark = MARKS[this.state.mark[node.id]!]!;
-    const entry = entryAt(this.tree, node, mark === 'removed' && this.state.against >= 0 ? this.state.against : this.state.layer);
+    const base = this.tree.baseFiles;
+    const entry =
+      mark === 'removed' && this.state.against === AGAINST_BASE && base
+        ? base.visible(node.pathId)
+        : entryAt(this.tree, node, mark === 'removed' && this.state.against >= 0 ? this.state.against : this.state.layer);
+    const bits = this.state.kinds?.[node.id] ?? 0;
     return {
       node,
       depth,
@@ -84,6 +92,7 @@ export class TreeView {
       size: this.state.size[node.id]!,
       hasChildren: node.children.some((c) => this.shown[c.id]),
       collapsed: this.options.collapsed.has(node.id),
+      kinds: bits === 0 ? [] : CHANGE_KINDS.filter((_, i) => (bits & (1 << i)) !== 0),
     };
   }
 
