@@ -198,14 +198,18 @@ function thresholdOverrides(args: AnalyzeArgs): ThresholdOverrides {
   return o;
 }
 
-/** `--format F --output FILE` and repeated `--report F=FILE`: each report to its own file. */
 function reportRequests(args: AnalyzeArgs): Array<{ format: Format; file: string }> {
-  const out: Array<{ format: Format; file: string }> = [];
-  if (args.output !== undefined) out.push({ format: parseFormat(args.format ?? 'text'), file: args.output });
+  return parseReportRequests(args, parseFormat);
+}
+
+/** `--format F --output FILE` and repeated `--report F=FILE`: each report to its own file (`fathom diff` too). */
+export function parseReportRequests<F>(args: { output?: string; format?: string; report?: string[] }, parse: (s: string) => F): Array<{ format: F; file: string }> {
+  const out: Array<{ format: F; file: string }> = [];
+  if (args.output !== undefined) out.push({ format: parse(args.format ?? 'text'), file: args.output });
   for (const r of args.report ?? []) {
     const i = r.indexOf('=');
     if (i <= 0 || i === r.length - 1) throw new ConfigError(`--report ${r}: expected FORMAT=FILE, e.g. sarif=fathom.sarif`);
-    out.push({ format: parseFormat(r.slice(0, i)), file: r.slice(i + 1) });
+    out.push({ format: parse(r.slice(0, i)), file: r.slice(i + 1) });
   }
   return out;
 }

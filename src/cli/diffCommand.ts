@@ -12,7 +12,7 @@ import { ConfigError } from '../errors.js';
 import type { ReviewArchive } from '../review/loadForReview.js';
 import { planReview } from '../review/review.js';
 import { parseImageRef } from '../source/openImageRef.js';
-import { isCiEnv, openSource, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
+import { isCiEnv, openSource, parseReportRequests, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
 import { withBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
 import { createProgress } from './progress.js';
@@ -70,22 +70,11 @@ function diffOverrides(args: DiffArgs): DiffOverrides {
   return o;
 }
 
-function reportRequests(args: DiffArgs): Array<{ format: DiffFormat; file: string }> {
-  const out: Array<{ format: DiffFormat; file: string }> = [];
-  if (args.output !== undefined) out.push({ format: parseDiffFormat(args.format ?? 'text'), file: args.output });
-  for (const r of args.report ?? []) {
-    const i = r.indexOf('=');
-    if (i <= 0 || i === r.length - 1) throw new ConfigError(`--report ${r}: expected FORMAT=FILE, e.g. markdown=diff.md`);
-    out.push({ format: parseDiffFormat(r.slice(0, i)), file: r.slice(i + 1) });
-  }
-  return out;
-}
-
 /** `fathom diff BASE HEAD`: parse, open both sides, run the diff pipeline, render; the exit code. */
 export async function runDiff(args: DiffArgs): Promise<number> {
   if (!args.base || !args.head) throw new ConfigError('fathom diff needs two images: BASE and HEAD (see fathom diff --help)');
   if (args.base === '-' && args.head === '-') throw new ConfigError('only one of BASE and HEAD can be - (stdin)');
-  const reports = reportRequests(args);
+  const reports = parseReportRequests(args, parseDiffFormat);
   const stdoutFormat = args.format !== undefined && args.output === undefined ? parseDiffFormat(args.format) : undefined;
   const ci = args.ci === true || isCiEnv(process.env['CI']);
   const gateConfig = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: {}, diffOverrides: diffOverrides(args) });

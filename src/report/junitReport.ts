@@ -1,3 +1,4 @@
+import type { Check, GateResult } from '../ci/check.js';
 import { imageName, type ReportContext } from './reportContext.js';
 
 function esc(s: string): string {
@@ -6,12 +7,16 @@ function esc(s: string): string {
 
 /** JUnit XML: one testcase per check; FAIL is a failure, SKIP is skipped, WARN passes with the warning in system-out. */
 export function junitReport(ctx: ReportContext): string {
-  const t = ctx.gate.tally;
-  const suite = `fathom: ${imageName(ctx.image)}`;
-  const cases = ctx.gate.checks.map((c) => {
-    const where = c.locations.map((l) => l.path ?? l.configField).filter(Boolean).join(', ');
+  return junitSuites(`fathom: ${imageName(ctx.image)}`, ctx.gate, (c) => (c.id.includes('-') ? 'rules' : 'thresholds'));
+}
+
+/** One suite of testcases, one per check of a gate (`fathom diff` writes its gate the same way). */
+export function junitSuites(suite: string, gate: GateResult, classOf: (c: Check) => string, maxLocations = Infinity): string {
+  const t = gate.tally;
+  const cases = gate.checks.map((c) => {
+    const where = c.locations.map((l) => l.path ?? l.configField).filter(Boolean).slice(0, maxLocations).join(', ');
     const detail = esc(`${c.message}${where ? `\nat: ${where}` : ''}`);
-    const open = `    <testcase classname="fathom.${esc(c.id.includes('-') ? 'rules' : 'thresholds')}" name="${esc(c.id)}" time="0">`;
+    const open = `    <testcase classname="fathom.${esc(classOf(c))}" name="${esc(c.id)}" time="0">`;
     if (c.status === 'FAIL') return `${open}\n      <failure message="${esc(c.message)}" type="${esc(c.id)}">${detail}</failure>\n    </testcase>`;
     if (c.status === 'SKIP') return `${open}\n      <skipped message="${esc(c.message)}"/>\n    </testcase>`;
     if (c.status === 'WARN') return `${open}\n      <system-out>WARN: ${detail}</system-out>\n    </testcase>`;

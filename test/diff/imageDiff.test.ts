@@ -195,9 +195,28 @@ test('every layout gives the same comparison, and shared layers stay shared acro
     const d = diffJson(base, head);
     assert.equal(key(d), key(reference), `${base} → ${head}`);
   }
+  // an OCI layout directory, and BASE on stdin
+  assert.equal(key(diffJson(pairs.ociArchive.base, pairs.ociDir)), key(reference), 'oci: directory');
+  const out = join(work, 'stdin.json');
+  const piped = runCli(['diff', '-', pairs.archive.edits, '--json', out], { input: readFileSync(pairs.archive.base) });
+  assert.equal(piped.status, 0, piped.stderr);
+  assert.equal(key(JSON.parse(readFileSync(out, 'utf8')) as DiffJson), key(reference), 'BASE from stdin');
   // the pull is what HEAD stores: an uncompressed layer in a docker-archive, a zstd one in the OCI archive
   const zstd = diffJson(pairs.archive.base, pairs.zstdArchive.edits);
   assert.ok(zstd.pullBytes < reference.pullBytes, `${zstd.pullBytes} < ${reference.pullBytes}`);
+});
+
+test('bad input: one line naming the file, exit 2', (t) => {
+  if (unavailable) return t.skip(unavailable);
+  const missing = runCli(['diff', pairs.archive.base, join(work, 'no-such.tar')]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /^fathom: .*no-such\.tar: no such file\n$/);
+  const one = runCli(['diff', pairs.archive.base]);
+  assert.equal(one.status, 2);
+  assert.equal(one.stderr.trim().split('\n').length, 1, one.stderr);
+  const both = runCli(['diff', '-', '-']);
+  assert.equal(both.status, 2);
+  assert.match(both.stderr, /only one of BASE and HEAD can be -/);
 });
 
 test('identical images: nothing changed, nothing to pull, in two layouts', (t) => {

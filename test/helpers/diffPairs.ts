@@ -59,6 +59,8 @@ export interface DiffPairs {
   /** The edits pair in other layouts: OCI archive (gzip) and an OCI archive with zstd layers. */
   readonly ociArchive: Record<'base' | 'edits', string>;
   readonly zstdArchive: Record<'base' | 'edits', string>;
+  /** HEAD_EDITS as an OCI layout directory (`oci:DIR:TAG`). */
+  readonly ociDir: string;
   /** Each image's reference in the private storage. */
   readonly ref: Record<ImageName, string>;
   close(): Promise<void>;
@@ -109,12 +111,15 @@ async function build(): Promise<DiffPairs> {
     await podman.run(['save', '--format', 'oci-archive', '-o', ociArchive[side], ref[side]]);
     await podman.run(['push', '--compression-format', 'zstd', ref[side], `oci-archive:${zstdArchive[side]}`]);
   }
+  const ociDir = join(dir, 'edits-layout');
+  await podman.run(['push', ref.edits, `oci:${ociDir}:edits`]);
   return {
     podman,
     dir,
     archive,
     ociArchive,
     zstdArchive,
+    ociDir: `oci:${ociDir}:edits`,
     ref,
     close: async () => {
       await podman.close();
