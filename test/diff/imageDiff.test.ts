@@ -54,11 +54,20 @@ interface DiffJson {
   gate?: { status: string };
 }
 
+const made = new Map<string, string>();
+
+/** `fathom diff --json` of a pair, once per pair and options (each test gets its own copy to change). */
 function diffJson(base: string, head: string, extra: string[] = []): DiffJson {
-  const out = join(work, `d-${Math.random().toString(36).slice(2)}.json`);
-  const r = runCli(['diff', base, head, '--json', out, ...extra]);
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(readFileSync(out, 'utf8')) as DiffJson;
+  const key = [base, head, ...extra].join('\0');
+  let text = made.get(key);
+  if (text === undefined) {
+    const out = join(work, `d-${made.size}.json`);
+    const r = runCli(['diff', base, head, '--json', out, ...extra]);
+    assert.equal(r.status, 0, r.stderr);
+    text = readFileSync(out, 'utf8');
+    made.set(key, text);
+  }
+  return JSON.parse(text) as DiffJson;
 }
 
 const compact = (f: FileRow) => [f.change, f.path, f.from ?? '', f.kinds.join('+')].join(' ');
