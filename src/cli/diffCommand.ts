@@ -111,7 +111,7 @@ async function present(
     expanded,
     html: () => diffPage(result, gate, version),
   };
-  if (args.json) await writeReportFile(args.json, JSON.stringify(diffJson(diff, out.ci ? gate : undefined, { expanded, version }), null, 2) + '\n');
+  if (args.json) await writeReportFile(args.json, JSON.stringify(diffJson(diff, gate, { expanded, version }), null, 2) + '\n');
   for (const r of out.reports) await writeReportFile(r.file, renderDiffReport(r.format, ctx));
   const color = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
   if (out.stdoutFormat !== undefined) {

@@ -4,8 +4,8 @@ import type { ImageDiff } from '../imageDiff.js';
 /** Bumped when a field changes meaning or goes; new fields do not bump it. schema/diff.schema.json describes it. */
 export const DIFF_JSON_VERSION = 1;
 
-/** `fathom diff --json`: the whole comparison, plus the gate's checks when it ran as one. */
-export function diffJson(diff: ImageDiff, gate: GateResult | undefined, opts: { expanded: boolean; version: string }): unknown {
+/** `fathom diff --json`: the whole comparison, and the diff gate's checks and verdict. */
+export function diffJson(diff: ImageDiff, gate: GateResult, opts: { expanded: boolean; version: string }): unknown {
   const { layers, ...rest } = diff;
   return {
     schemaVersion: DIFF_JSON_VERSION,
@@ -24,6 +24,6 @@ export function diffJson(diff: ImageDiff, gate: GateResult | undefined, opts: { 
     config: rest.config,
     baseImage: rest.baseImage,
     packages: rest.packages,
-    ...(gate ? { gate } : {}),
+    gate,
   };
 }
