@@ -11,7 +11,7 @@ import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
 import { ConfigError } from '../errors.js';
 import type { ReviewArchive } from '../review/loadForReview.js';
 import { planReview } from '../review/review.js';
-import { parseImageRef } from '../source/openImageRef.js';
+import { isRegistrySource, parseImageRef } from '../source/openImageRef.js';
 import { isCiEnv, openSource, parseReportRequests, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
 import { withBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
@@ -29,6 +29,10 @@ export interface DiffArgs {
   headPlatform?: string;
   source?: string;
   pull?: boolean;
+  username?: string;
+  passwordStdin?: boolean;
+  insecure?: boolean;
+  caFile?: string;
   json?: string;
   format?: string;
   output?: string;
@@ -55,7 +59,8 @@ async function readDockerfile(path: string) {
 
 /** Open one side and say which image of it to compare (`--base-image`, `oci:DIR:TAG`, the platform). */
 async function openSide(ref: string, args: DiffArgs, image: string | undefined, platform: string | undefined): Promise<ReviewArchive> {
-  const source = await openSource(ref, { source: args.source, pull: args.pull } as AnalyzeArgs);
+  const { source: kind, pull, username, passwordStdin, insecure, caFile } = args;
+  const source = await openSource(ref, { source: kind, pull, username, passwordStdin, insecure, caFile } satisfies AnalyzeArgs);
   const parsed = ref === '-' ? undefined : parseImageRef(ref, args.source);
   const chosen = image ?? (parsed?.kind === 'oci-dir' ? parsed.tag : undefined);
   const p = platform ?? args.platform;
@@ -86,7 +91,7 @@ export async function runDiff(args: DiffArgs): Promise<number> {
       {
         base: await openSide(args.base!, args, args.baseImage, args.basePlatform),
         head: () => openSide(args.head!, args, args.headImage, args.headPlatform),
-        progressFor: (source) => createProgress(process.stderr, source.size),
+        progressFor: (source) => createProgress(process.stderr, isRegistrySource(source) ? undefined : source.size),
       },
       headDockerfile ? { ...plan, dockerfile: headDockerfile } : plan,
       { ...(baseDockerfile ? { baseDockerfile } : {}), ...(headDockerfile ? { headDockerfile } : {}), expand: args.expand === true },

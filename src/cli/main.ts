@@ -15,18 +15,23 @@ function fail(message: string): never {
   process.exit(EXIT_INPUT);
 }
 
-/** The options of an analysis, shared by `fathom IMAGE` and `fathom build`. */
-function analyzeOptions<T>(y: Argv<T>) {
+/** Where images come from: engines, registries and their credentials (`fathom IMAGE`, `build` and `diff`). */
+function sourceOptions<T>(y: Argv<T>) {
   return y
-    .option('json', { type: 'string', describe: "write dive's JSON export (plus fathom's fields) to FILE" })
-    .option('platform', { type: 'string', describe: 'os/arch[/variant] to pick from a multi-platform index' })
-    .option('image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image archive' })
     .option('source', { type: 'string', describe: 'docker|podman|docker-archive|oci-archive|oci-dir|registry (default: a path if it exists, else docker)' })
     .option('pull', { type: 'boolean', describe: 'pull the image through the engine when it is not present locally' })
     .option('username', { type: 'string', describe: 'registry user (with --password-stdin); else docker/podman login files and credential helpers' })
     .option('password-stdin', { type: 'boolean', describe: 'read the registry password or token from stdin' })
     .option('insecure', { type: 'boolean', describe: 'registry: allow plain HTTP and unverified TLS (loopback registries may use HTTP without it)' })
-    .option('ca-file', { type: 'string', describe: 'registry: PEM file of CA certificates to trust besides the system ones (also SSL_CERT_FILE)' })
+    .option('ca-file', { type: 'string', describe: 'registry: PEM file of CA certificates to trust besides the system ones (also SSL_CERT_FILE)' });
+}
+
+/** The options of an analysis, shared by `fathom IMAGE` and `fathom build`. */
+function analyzeOptions<T>(y: Argv<T>) {
+  return sourceOptions(y)
+    .option('json', { type: 'string', describe: "write dive's JSON export (plus fathom's fields) to FILE" })
+    .option('platform', { type: 'string', describe: 'os/arch[/variant] to pick from a multi-platform index' })
+    .option('image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image archive' })
     .option('ci', { type: 'boolean', describe: 'run as a CI gate (also when CI=true)' })
     .option('ci-config', { type: 'string', describe: 'the .dive-ci file to use (default: searched from the working directory up)' })
     .option('lowestEfficiency', { type: 'string', describe: 'CI: fail below this efficiency (0..1)' })
@@ -42,7 +47,7 @@ function analyzeOptions<T>(y: Argv<T>) {
 
 /** `fathom diff`'s options: each side like `fathom IMAGE`, the outputs, and the gate's `diff:` thresholds. */
 function diffOptions<T>(y: Argv<T>) {
-  return y
+  return sourceOptions(y)
     .positional('base', { type: 'string', describe: 'BASE: the image before the change (an archive, -, oci:DIR[:TAG], or an engine reference)' })
     .positional('head', { type: 'string', describe: 'HEAD: the image after the change' })
     .option('base-image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image BASE archive' })
@@ -50,8 +55,6 @@ function diffOptions<T>(y: Argv<T>) {
     .option('platform', { type: 'string', describe: 'os/arch[/variant] to pick from multi-platform indexes (both sides)' })
     .option('base-platform', { type: 'string', describe: 'os/arch[/variant] for BASE only' })
     .option('head-platform', { type: 'string', describe: 'os/arch[/variant] for HEAD only' })
-    .option('source', { type: 'string', describe: 'docker|podman|docker-archive|oci-archive|oci-dir (default: a path if it exists, else docker)' })
-    .option('pull', { type: 'boolean', describe: 'pull the images through the engine when they are not present locally' })
     .option('json', { type: 'string', describe: 'write the whole comparison as JSON to FILE (schema/diff.schema.json)' })
     .option('format', { type: 'string', describe: 'report format for --output or stdout: text|json|markdown|sarif|junit|gitlab|html' })
     .option('output', { type: 'string', describe: 'write the --format report to FILE' })
