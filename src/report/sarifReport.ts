@@ -7,7 +7,7 @@ const LEVEL = { FAIL: 'error', WARN: 'warning', PASS: 'none', SKIP: 'none' } as 
  * SARIF 2.1.0. Every result carries a location — GitHub code scanning rejects results without one: an in-image path
  * relative to the IMAGEROOT base, or the image config with the field as a logical location.
  */
-function location(l: CheckLocation) {
+export function sarifLocation(l: CheckLocation) {
   if (l.path) {
     return {
       physicalLocation: { artifactLocation: { uri: encodeURI(l.path.replace(/^\/+/, '')), uriBaseId: 'IMAGEROOT' } },
@@ -31,7 +31,7 @@ export function sarifReport(ctx: ReportContext) {
       ruleIndex: ruleIds.indexOf(c.id),
       level: LEVEL[c.status],
       message: { text: c.message },
-      locations: (c.locations.length > 0 ? c.locations : [{ configField: 'image' }]).map(location),
+      locations: (c.locations.length > 0 ? c.locations : [{ configField: 'image' }]).map(sarifLocation),
       partialFingerprints: { fathomCheck: `${c.id}:${c.locations.map((l) => l.path ?? l.configField ?? '').join(',')}` },
     }));
   return {

@@ -1,23 +1,11 @@
 import type { GateResult } from '../../ci/check.js';
+import { sarifLocation } from '../../report/sarifReport.js';
 import { RULES } from '../../../rules/index.js';
 import type { DiffFinding } from '../compareFindings.js';
 import type { ImageDiff } from '../imageDiff.js';
 
 const LEVEL = { error: 'error', warn: 'warning', info: 'note' } as const;
 const THRESHOLDS = new Set(['maxSizeIncrease', 'maxSizeIncreasePercent', 'maxPullIncrease']);
-
-function location(f: { path?: string; configField?: string; layer?: number }) {
-  if (f.path) {
-    return {
-      physicalLocation: { artifactLocation: { uri: encodeURI(f.path.replace(/^\/+/, '')), uriBaseId: 'IMAGEROOT' } },
-      ...(f.layer !== undefined ? { properties: { layer: f.layer } } : {}),
-    };
-  }
-  return {
-    physicalLocation: { artifactLocation: { uri: 'image-config.json', uriBaseId: 'IMAGE' } },
-    logicalLocations: [{ fullyQualifiedName: f.configField ?? 'image', kind: 'member' }],
-  };
-}
 
 /**
  * SARIF 2.1.0 for a pull request: HEAD's findings with `baselineState` against BASE (`new`, `unchanged`) and
@@ -38,7 +26,7 @@ export function diffSarif(diff: ImageDiff, gate: GateResult, version: string) {
     ruleIndex: ruleIds.indexOf(f.ruleId),
     level: LEVEL[f.level],
     message: { text: `${f.message}${f.fix ? ` — fix: ${f.fix}` : ''}` },
-    locations: [location(f)],
+    locations: [sarifLocation(f)],
     baselineState,
     partialFingerprints: { 'fathomFinding/v1': f.fingerprint },
   });
@@ -51,7 +39,7 @@ export function diffSarif(diff: ImageDiff, gate: GateResult, version: string) {
       ruleIndex: ruleIds.indexOf(c.id),
       level: c.status === 'FAIL' ? 'error' : 'warning',
       message: { text: c.message },
-      locations: [location({ configField: 'image' })],
+      locations: [sarifLocation({ configField: 'image' })],
       baselineState: 'new',
       partialFingerprints: { 'fathomFinding/v1': c.id },
     })),
