@@ -57,6 +57,21 @@ const rects = (page: Page) => page.evaluate<Rect[]>('window.fathomReport.rects()
 const mapSize = (page: Page) => page.evaluate<{ width: number; height: number }>('window.fathomReport.size()');
 const state = (page: Page) => page.evaluate<PageState>('window.fathomReport.state()');
 
+/**
+ * The page navigates through location.hash, and hashchange fires as a task of its own after the click or key that
+ * caused it: wait (up to 5 s) until the state shows `root`, then assert it, so a slow machine is not a failure.
+ */
+async function expectRoot(page: Page, root: string): Promise<void> {
+  await page.waitForFunction(`window.fathomReport.state().root === ${JSON.stringify(root)}`, undefined, { timeout: 5000 }).catch(() => undefined);
+  assert.equal((await state(page)).root, root);
+}
+
+/** The same wait for a selection made through a link. */
+async function settledOn(page: Page, selected: string): Promise<PageState> {
+  await page.waitForFunction(`window.fathomReport.state().selected === ${JSON.stringify(selected)}`, undefined, { timeout: 5000 }).catch(() => undefined);
+  return state(page);
+}
+
 /** Every painted rectangle's area is its bytes times one factor (no padding, no rounding); they add up to `total`. */
 async function assertProportional(page: Page, expected: number | undefined, what: string): Promise<void> {
   const rs = await rects(page);
@@ -99,6 +114,7 @@ test('html page, waste-tiny: the hidden view is the 6291456 hidden bytes; layers
   const page = r.page;
   assert.deepEqual([...r.problems, ...r.requests], []);
   await page.getByLabel(/Hidden bytes/).check();
+  await page.waitForFunction("window.fathomReport.state().view === 'hidden'", undefined, { timeout: 5000 }).catch(() => undefined);
   assert.equal((await state(page)).view, 'hidden');
   // the Dockerfile's comments: 3 MiB deleted, 1 MiB and 2 MiB overwritten
   await assertProportional(page, 6291456, 'hidden view');
@@ -118,15 +134,15 @@ test('html page: click into a directory and back (breadcrumb, browser history); 
   const box = await page.locator('.map-button[aria-label^="opt,"]').boundingBox();
   assert.ok(box, 'a button over /opt');
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-  assert.equal((await state(page)).root, '/opt');
+  await expectRoot(page, '/opt');
   assert.equal(await page.locator('.crumbs [aria-current]').textContent(), 'opt');
   await assertProportional(page, 3145728, '/opt');
   await page.locator('.crumbs a', { hasText: '/' }).click();
-  assert.equal((await state(page)).root, '/');
+  await expectRoot(page, '/');
   await page.goBack();
-  assert.equal((await state(page)).root, '/opt');
+  await expectRoot(page, '/opt');
   await page.goBack();
-  assert.equal((await state(page)).root, '/');
+  await expectRoot(page, '/');
 
   // keyboard only: Tab until a rectangle's button has the focus, Enter opens it, Escape comes back
   let label: string | null = null;
@@ -138,15 +154,15 @@ test('html page: click into a directory and back (breadcrumb, browser history); 
   assert.match(label, /^opt, directory, 3\.15 MB/);
   assert.match((await page.locator('.details h3').textContent()) ?? '', /^\/opt$/, 'focus shows the details');
   await page.keyboard.press('Enter');
-  assert.equal((await state(page)).root, '/opt');
+  await expectRoot(page, '/opt');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Escape');
-  assert.equal((await state(page)).root, '/');
+  await expectRoot(page, '/');
   // the text alternative: the top directories as a table, whose names open them too
   const names = await page.locator('table.contents tbody th').allTextContents();
   assert.deepEqual(names, ['opt/', 'bin/', 'var/', 'root/', 'etc/']);
   await page.locator('table.contents button', { hasText: 'var/' }).click();
-  assert.equal((await state(page)).root, '/var');
+  await expectRoot(page, '/var');
   await page.close();
 });
 
@@ -154,7 +170,7 @@ test('html page: a finding links to its file, which is selected in its directory
   const { page, problems } = await openReport(browser, report(SETUID));
   assert.deepEqual(problems, []);
   await page.locator('.findings a', { hasText: '/usr/local/bin/sg-copy' }).click();
-  const s = await state(page);
+  const s = await settledOn(page, '/usr/local/bin/sg-copy');
   assert.deepEqual([s.view, s.root, s.selected], ['final', '/usr/local/bin', '/usr/local/bin/sg-copy']);
   assert.equal(await page.locator('.details h3').textContent(), '/usr/local/bin/sg-copy');
   assert.ok((await rects(page)).some((x) => x.node === s.selectedNode), 'the selected file is painted');
@@ -162,7 +178,7 @@ test('html page: a finding links to its file, which is selected in its directory
 
   const w = await openReport(browser, report(WASTE));
   await w.page.locator('.hidden-files a', { hasText: '/opt/tmp-3MiB.bin' }).click();
-  const h = await state(w.page);
+  const h = await settledOn(w.page, '/opt/tmp-3MiB.bin');
   assert.deepEqual([h.view, h.root, h.selected], ['hidden', '/opt', '/opt/tmp-3MiB.bin']);
   assert.match((await w.page.locator('.details').textContent()) ?? '', /Deleted by\s*layer 2: RUN \/bin\/sh -c rm \/opt\/tmp-3MiB\.bin/);
   await w.page.close();
