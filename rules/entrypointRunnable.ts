@@ -17,6 +17,15 @@ const TRIPLETS: Record<number, string> = {
   243: 'riscv64-linux-gnu',
 };
 
+/**
+ * glob(3)'s `*` and `?` within one file name; every other character, brackets included, stands for itself. The
+ * pattern is the image's data: nothing in it may reach the regular-expression syntax.
+ */
+function globRegExp(glob: string): RegExp {
+  const body = [...glob].map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\?*/]/g, '\\$&'))).join('');
+  return new RegExp(`^${body}$`);
+}
+
 /** /etc/ld.so.conf and the files it includes (glob `*.conf` in a directory). */
 function ldSoConfDirs(tree: MergedTree): string[] {
   const dirs: string[] = [];
@@ -31,7 +40,7 @@ function ldSoConfDirs(tree: MergedTree): string[] {
       if (inc) {
         const pattern = inc[1]!.trim();
         const dir = parentOf(pattern.startsWith('/') ? pattern : joinPath('/etc', pattern));
-        const re = new RegExp('^' + pattern.slice(pattern.lastIndexOf('/') + 1).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
+        const re = globRegExp(pattern.slice(pattern.lastIndexOf('/') + 1));
         const files = [...tree.entries()].filter((e) => parentOf(e.path) === dir && re.test(e.path.slice(dir.length + 1))).map((e) => e.path).sort();
         for (const f of files) read(f, depth + 1);
       } else {

@@ -46,7 +46,10 @@ export function parseElfLayout(head: Buffer): ElfLayout | undefined {
   const phoff = is64 ? r.u64(32) : r.u32(28);
   const phentsize = r.u16(is64 ? 54 : 42);
   const phnum = r.u16(is64 ? 56 : 44);
-  if (phoff + phentsize * phnum > head.length || phentsize === 0) return undefined;
+  // each entry is read as a whole Elf64_Phdr (56 bytes) or Elf32_Phdr (32): a smaller e_phentsize is malformed, and
+  // the bound is where the last entry's read ends, not e_phentsize × e_phnum
+  const entrySize = is64 ? 56 : 32;
+  if (phentsize < entrySize || phnum === 0 || phoff + (phnum - 1) * phentsize + entrySize > head.length) return undefined;
   const phdrs: ProgramHeader[] = [];
   for (let i = 0; i < phnum; i++) {
     const o = phoff + i * phentsize;

@@ -12,7 +12,7 @@ const entry = { configField: 'config.Entrypoint' };
 const cmd = { configField: 'config.Cmd' };
 
 /** dynamic-scratch-ok rebuilt here (bin, lib, lib64 symlinked into /usr), without the files in `drop`. */
-function lsImage(drop: string[], config: Record<string, unknown> = { Entrypoint: ['/bin/ls'] }) {
+function lsImage(drop: string[], config: Record<string, unknown> = { Entrypoint: ['/bin/ls'] }, extra: TarItem[] = []) {
   return built(async (): Promise<ImageSpec> => {
     const files = ['usr/bin/ls', 'usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'usr/lib/x86_64-linux-gnu/libc.so.6', 'usr/lib/x86_64-linux-gnu/libpcre2-8.so.0.11.2', 'usr/lib/x86_64-linux-gnu/libselinux.so.1'];
     const items: TarItem[] = [{ name: 'usr/' }, { name: 'usr/bin/' }, { name: 'usr/lib/' }, { name: 'usr/lib/x86_64-linux-gnu/' }, { name: 'usr/lib64/' }];
@@ -23,6 +23,7 @@ function lsImage(drop: string[], config: Record<string, unknown> = { Entrypoint:
       { name: 'lib64', type: 'symlink', linkname: 'usr/lib64' },
       { name: 'usr/lib/x86_64-linux-gnu/libpcre2-8.so.0', type: 'symlink', linkname: 'libpcre2-8.so.0.11.2' },
       { name: 'usr/lib64/ld-linux-x86-64.so.2', type: 'symlink', linkname: '/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2' },
+      ...extra,
     );
     return { config, layers: [{ items }] };
   });
@@ -70,6 +71,16 @@ const valid: RuleCase[] = [
   { name: 'a script whose #! interpreter exists', image: withBusybox({ Cmd: ['/run.sh'] }, [{ name: 'run.sh', content: '#!/bin/busybox sh\necho hi\n', mode: 0o755 }]) },
   { name: 'a relative path is taken from WorkingDir', image: withBusybox({ Cmd: ['./busybox'], WorkingDir: '/bin' }) },
   { name: 'a library found only in its DT_RUNPATH directory ($ORIGIN/../lib)', image: greetImage('app/lib') },
+  {
+    // ld.so.conf is the image's data: glob characters and regular-expression syntax in an include are only a pattern
+    name: 'an ld.so.conf whose includes hold ?, (, [ and +',
+    image: lsImage([], undefined, [
+      { name: 'etc/' },
+      { name: 'etc/ld.so.conf', content: 'include /etc/ld.so.conf.d/?*.conf\ninclude ?\ninclude /etc/(x+[\n' },
+      { name: 'etc/ld.so.conf.d/' },
+      { name: 'etc/ld.so.conf.d/a.conf', content: '/opt/lib\n' },
+    ]),
+  },
 ];
 
 const invalid: InvalidCase[] = [
