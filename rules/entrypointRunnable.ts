@@ -96,17 +96,18 @@ function checkElf(ctx: RuleContext, exePath: string, exe: ElfFacts, program: str
   if (exe.incomplete) return out;
   const s: LibSearch = { tree, config: ctx.image.config, exe, confDirs: ldSoConfDirs(tree) };
   const done = new Set<string>();
+  const loaded = new Map<string, Loaded>();
   const queue: Array<{ name: string; obj: ElfFacts; from: string }> = exe.needed.map((name) => ({ name, obj: exe, from: exePath }));
   while (queue.length > 0) {
     const { name, obj, from } = queue.shift()!;
     if (done.has(name)) continue;
     done.add(name);
     const candidates = name.includes('/') ? [name] : searchDirs(s, obj, from).map((d) => joinPath(d, name));
-    let found: { path: string; facts: ElfFacts | undefined } | undefined;
+    let found: Loaded | undefined;
     for (const c of candidates) {
       const r = tree.resolve(c);
       if (r.ok && r.entry.kind === 'file') {
-        found = { path: r.path, facts: r.entry.probe?.elf };
+        found = { opened: c, path: r.path, facts: r.entry.probe?.elf };
         break;
       }
     }
@@ -118,9 +119,51 @@ function checkElf(ctx: RuleContext, exePath: string, exe: ElfFacts, program: str
       });
       continue;
     }
+    loaded.set(name, found);
     for (const n of found.facts?.needed ?? []) queue.push({ name: n, obj: found.facts!, from: found.path });
   }
+  return [...out, ...versionFindings(program, [{ opened: exePath, path: exePath, facts: exe }, ...loaded.values()], loaded)];
+}
+
+/** A library as the loader found it: the name it opened (a search candidate) and the file that is. */
+interface Loaded {
+  readonly opened: string;
+  readonly path: string;
+  readonly facts: ElfFacts | undefined;
+}
+
+/**
+ * Every version an object's DT_VERNEED asks of a loaded library must be in that library's DT_VERDEF, as the loader
+ * checks before it runs anything. A library without version definitions satisfies any (glibc only warns then).
+ */
+function versionFindings(program: string, objects: readonly Loaded[], byName: ReadonlyMap<string, Loaded>): Finding[] {
+  const out: Finding[] = [];
+  for (const obj of objects) {
+    for (const need of obj.facts?.versionNeeds ?? []) {
+      const lib = byName.get(need.file);
+      const defined = lib?.facts?.versionDefines;
+      if (!lib || !defined) continue;
+      for (const v of need.versions) {
+        if (defined.includes(v)) continue;
+        out.push({
+          message: `${program}: ${lib.opened}: version \`${v}' not found (required by ${obj.path})`,
+          path: obj.path,
+          fix: `build ${obj.path} against the image's ${need.file} (it defines up to ${newest(defined)}), or base the image on a release that provides ${v}`,
+        });
+      }
+    }
+  }
   return out;
+}
+
+/** The highest version name of a family like GLIBC_2.36, for the fix text. */
+function newest(defined: readonly string[]): string {
+  const key = (v: string) => (v.match(/\d+/g) ?? []).map(Number);
+  return [...defined].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+  }).at(-1) ?? '(none)';
 }
 
 /** A static "will it start" check of the exec-form command, down to the dynamic loader and every library. */
@@ -134,7 +177,9 @@ export const entrypointRunnable: Rule = {
       'path against WorkingDir) through symlinks inside the final filesystem, and checks what execve would need: the ' +
       'file exists, is a regular executable file, a script\'s #! interpreter exists, and an ELF binary\'s dynamic ' +
       'loader (PT_INTERP) and every DT_NEEDED library, recursively, are found on the loader\'s search path ' +
-      '(RPATH/RUNPATH with $ORIGIN, LD_LIBRARY_PATH, /etc/ld.so.conf, the multiarch and default directories). Each ' +
+      '(RPATH/RUNPATH with $ORIGIN, LD_LIBRARY_PATH, /etc/ld.so.conf, the multiarch and default directories), and ' +
+      'that every symbol version each of them needs (DT_VERNEED, e.g. GLIBC_2.34 of libc.so.6) is defined by the ' +
+      'library found (DT_VERDEF) — a binary built on a newer distribution than its image. Each ' +
       'missing piece is reported with the error the runtime would print. Typical of FROM scratch images of ' +
       'dynamically linked programs. Fix: copy the loader and libraries in, or build a static binary.',
     related: [],

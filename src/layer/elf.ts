@@ -1,4 +1,4 @@
-import type { ElfFacts } from '../model/entryTypes.js';
+import type { ElfFacts, VersionNeed } from '../model/entryTypes.js';
 
 const PT_LOAD = 1;
 const PT_DYNAMIC = 2;
@@ -76,51 +76,122 @@ function cString(bytes: Buffer | undefined, at: number): string | undefined {
   return bytes.toString('utf8', at, end < 0 ? bytes.length : end);
 }
 
+type Reader = ReturnType<typeof reader>;
+
+/** The dynamic section's (tag, value) pairs up to DT_NULL; undefined when its bytes were not kept. */
+function dynamicTags(layout: ElfLayout, read: ByteSource): Array<[number, number]> | undefined {
+  const dyn = dynamicRange(layout);
+  if (!dyn) return [];
+  const bytes = read(dyn.offset, dyn.size);
+  if (!bytes) return undefined;
+  const rd = reader(bytes, layout.little);
+  const entSize = layout.is64 ? 16 : 8;
+  const tags: Array<[number, number]> = [];
+  for (let o = 0; o + entSize <= bytes.length; o += entSize) {
+    const tag = layout.is64 ? rd.u64(o) : rd.u32(o);
+    if (tag === 0) break;
+    tags.push([tag, layout.is64 ? rd.u64(o + 8) : rd.u32(o + 4)]);
+  }
+  return tags;
+}
+
+/** The file offset of a virtual address, through the PT_LOAD segment that maps it. */
+function fileOffset(layout: ElfLayout, vaddr: number): number | undefined {
+  const load = layout.phdrs.find((p) => p.type === PT_LOAD && p.vaddr <= vaddr && vaddr < p.vaddr + p.filesz);
+  return load ? vaddr - load.vaddr + load.offset : undefined;
+}
+
+/** Walk a chain of records linked by a relative `next` field, at most `limit` of them, each `size` bytes. */
+function* chain(read: ByteSource, little: boolean, first: number, size: number, limit: number, nextAt: number): Generator<Reader> {
+  let at = first;
+  for (let i = 0; i < limit; i++) {
+    const bytes = read(at, size);
+    if (!bytes) return;
+    const r = reader(bytes, little);
+    yield r;
+    const next = r.u32(nextAt);
+    if (next === 0) return;
+    at += next;
+  }
+}
+
+/** A bound on version records walked per object: glibc's libc defines about 40, a binary needs a handful. */
+const MAX_VERSION_RECORDS = 4096;
+const VER_FLG_BASE = 1;
+const VER_FLG_WEAK = 2;
+
+/** DT_VERNEED: per needed file (a DT_NEEDED name), the versions it must define; weak needs are left out. */
+function versionNeeds(layout: ElfLayout, read: ByteSource, at: number, count: number, name: (o: number) => string | undefined): VersionNeed[] {
+  const out: VersionNeed[] = [];
+  for (const need of chain(read, layout.little, at, 16, Math.min(count, MAX_VERSION_RECORDS), 12)) {
+    const file = name(need.u32(4));
+    const versions: string[] = [];
+    const auxAt = at + need.u32(8);
+    for (const aux of chain(read, layout.little, auxAt, 16, Math.min(need.u16(2), MAX_VERSION_RECORDS), 12)) {
+      const v = name(aux.u32(8));
+      if (v !== undefined && (aux.u16(4) & VER_FLG_WEAK) === 0) versions.push(v);
+    }
+    if (file !== undefined && versions.length > 0) out.push({ file, versions });
+    at += need.u32(12);
+    if (need.u32(12) === 0) break;
+  }
+  return out;
+}
+
+/** DT_VERDEF: the version names this object defines (its own base name, VER_FLG_BASE, left out). */
+function versionDefs(layout: ElfLayout, read: ByteSource, at: number, count: number, name: (o: number) => string | undefined): string[] {
+  const out: string[] = [];
+  let here = at;
+  for (const def of chain(read, layout.little, at, 20, Math.min(count, MAX_VERSION_RECORDS), 16)) {
+    const aux = read(here + def.u32(12), 8);
+    const v = aux ? name(reader(aux, layout.little).u32(0)) : undefined;
+    if (v !== undefined && (def.u16(2) & VER_FLG_BASE) === 0) out.push(v);
+    here += def.u32(16);
+  }
+  return out;
+}
+
+const DT_VERDEF = 0x6ffffffc;
+const DT_VERDEFNUM = 0x6ffffffd;
+const DT_VERNEED = 0x6ffffffe;
+const DT_VERNEEDNUM = 0x6fffffff;
+
+/** The symbol-version tables; `defines` is absent when the object has no DT_VERDEF or it was not kept. */
+function versionTables(layout: ElfLayout, read: ByteSource, tags: ReadonlyArray<[number, number]>, name: (o: number) => string | undefined) {
+  const tag = (t: number) => tags.find(([k]) => k === t)?.[1];
+  const needAt = tag(DT_VERNEED) !== undefined ? fileOffset(layout, tag(DT_VERNEED)!) : undefined;
+  const defAt = tag(DT_VERDEF) !== undefined ? fileOffset(layout, tag(DT_VERDEF)!) : undefined;
+  const needs = needAt !== undefined ? versionNeeds(layout, read, needAt, tag(DT_VERNEEDNUM) ?? 0, name) : [];
+  const defines = defAt !== undefined && read(defAt, 20) ? versionDefs(layout, read, defAt, tag(DT_VERDEFNUM) ?? 0, name) : undefined;
+  return { versionNeeds: needs, ...(defines ? { versionDefines: defines } : {}) };
+}
+
 /** The facts the `entrypoint-runnable` rule needs: the loader and the libraries, read from what was captured. */
 export function elfFacts(layout: ElfLayout, read: ByteSource): ElfFacts {
-  const r = (b: Buffer) => reader(b, layout.little);
   let incomplete = false;
   let interpreter: string | undefined;
   const interp = layout.phdrs.find((p) => p.type === PT_INTERP);
   if (interp) {
-    const bytes = read(interp.offset, interp.filesz);
-    interpreter = cString(bytes, 0);
+    interpreter = cString(read(interp.offset, interp.filesz), 0);
     if (interpreter === undefined) incomplete = true;
   }
   const needed: string[] = [];
   const runpath: string[] = [];
   const rpath: string[] = [];
-  const dyn = dynamicRange(layout);
-  if (dyn) {
-    const bytes = read(dyn.offset, dyn.size);
-    if (!bytes) {
-      incomplete = true;
-    } else {
-      const rd = r(bytes);
-      const entSize = layout.is64 ? 16 : 8;
-      const tags: Array<[number, number]> = [];
-      for (let o = 0; o + entSize <= bytes.length; o += entSize) {
-        const tag = layout.is64 ? rd.u64(o) : rd.u32(o);
-        const val = layout.is64 ? rd.u64(o + 8) : rd.u32(o + 4);
-        if (tag === 0) break;
-        tags.push([tag, val]);
-      }
-      const strtabAddr = tags.find(([t]) => t === DT_STRTAB)?.[1];
-      const strsz = tags.find(([t]) => t === DT_STRSZ)?.[1] ?? 0;
-      const load = layout.phdrs.find(
-        (p) => p.type === PT_LOAD && strtabAddr !== undefined && p.vaddr <= strtabAddr && strtabAddr < p.vaddr + p.filesz,
-      );
-      const strtab = load && strtabAddr !== undefined ? read(strtabAddr - load.vaddr + load.offset, strsz) : undefined;
-      if (tags.some(([t]) => t === DT_NEEDED || t === DT_RUNPATH || t === DT_RPATH) && !strtab) incomplete = true;
-      for (const [tag, val] of tags) {
-        const s = cString(strtab, val);
-        if (s === undefined) continue;
-        if (tag === DT_NEEDED) needed.push(s);
-        else if (tag === DT_RUNPATH) runpath.push(...s.split(':').filter(Boolean));
-        else if (tag === DT_RPATH) rpath.push(...s.split(':').filter(Boolean));
-      }
-    }
+  const tags = dynamicTags(layout, read);
+  if (!tags) incomplete = true;
+  const strtabAt = fileOffset(layout, tags?.find(([t]) => t === DT_STRTAB)?.[1] ?? -1);
+  const strsz = tags?.find(([t]) => t === DT_STRSZ)?.[1] ?? 0;
+  const strtab = strtabAt !== undefined ? read(strtabAt, strsz) : undefined;
+  if (tags?.some(([t]) => t === DT_NEEDED || t === DT_RUNPATH || t === DT_RPATH) && !strtab) incomplete = true;
+  for (const [tag, val] of tags ?? []) {
+    const s = cString(strtab, val);
+    if (s === undefined) continue;
+    if (tag === DT_NEEDED) needed.push(s);
+    else if (tag === DT_RUNPATH) runpath.push(...s.split(':').filter(Boolean));
+    else if (tag === DT_RPATH) rpath.push(...s.split(':').filter(Boolean));
   }
+  const versions = strtab && tags ? versionTables(layout, read, tags, (o) => cString(strtab, o)) : { versionNeeds: [] };
   return {
     class: layout.is64 ? 64 : 32,
     machine: layout.machine,
@@ -128,6 +199,7 @@ export function elfFacts(layout: ElfLayout, read: ByteSource): ElfFacts {
     needed,
     runpath,
     rpath,
+    ...versions,
     incomplete,
   };
 }

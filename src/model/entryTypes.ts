@@ -54,6 +54,12 @@ export interface OpaqueEntry {
 
 export type LayerEntry = FileEntry | WhiteoutEntry | OpaqueEntry;
 
+export interface VersionNeed {
+  /** The DT_NEEDED name the versions are asked of. */
+  readonly file: string;
+  readonly versions: readonly string[];
+}
+
 export interface ElfFacts {
   readonly class: 32 | 64;
   readonly machine: number;
@@ -62,6 +68,10 @@ export interface ElfFacts {
   readonly needed: readonly string[];
   readonly runpath: readonly string[];
   readonly rpath: readonly string[];
+  /** DT_VERNEED: the symbol versions each needed library must define (GLIBC_2.34 of libc.so.6), weak ones left out. */
+  readonly versionNeeds: readonly VersionNeed[];
+  /** DT_VERDEF: the versions this object defines; absent when it has none (or they lay beyond the bytes kept). */
+  readonly versionDefines?: readonly string[];
   /** true when the dynamic section could not be read within the bounded window. */
   readonly incomplete: boolean;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entrypointRunnable } from '../../rules/entrypointRunnable.js';
 import type { ImageSpec, TarItem } from '../helpers/buildArchive.js';
+import { renameNeededVersion } from '../helpers/elfVersionNeed.js';
 import { busybox, fromDynamicOk } from '../helpers/realBinaries.js';
 import { built, corpusRules, once, ruleCases, type InvalidCase, type RuleCase } from '../helpers/ruleCases.js';
 
@@ -12,11 +13,11 @@ const entry = { configField: 'config.Entrypoint' };
 const cmd = { configField: 'config.Cmd' };
 
 /** dynamic-scratch-ok rebuilt here (bin, lib, lib64 symlinked into /usr), without the files in `drop`. */
-function lsImage(drop: string[], config: Record<string, unknown> = { Entrypoint: ['/bin/ls'] }, extra: TarItem[] = []) {
+function lsImage(drop: string[], config: Record<string, unknown> = { Entrypoint: ['/bin/ls'] }, extra: TarItem[] = [], edit = (_path: string, bytes: Buffer) => bytes) {
   return built(async (): Promise<ImageSpec> => {
     const files = ['usr/bin/ls', 'usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'usr/lib/x86_64-linux-gnu/libc.so.6', 'usr/lib/x86_64-linux-gnu/libpcre2-8.so.0.11.2', 'usr/lib/x86_64-linux-gnu/libselinux.so.1'];
     const items: TarItem[] = [{ name: 'usr/' }, { name: 'usr/bin/' }, { name: 'usr/lib/' }, { name: 'usr/lib/x86_64-linux-gnu/' }, { name: 'usr/lib64/' }];
-    for (const f of files) if (!drop.includes(f)) items.push({ name: f, content: await fromDynamicOk('/' + f), mode: 0o755 });
+    for (const f of files) if (!drop.includes(f)) items.push({ name: f, content: edit(f, await fromDynamicOk('/' + f)), mode: 0o755 });
     items.push(
       { name: 'bin', type: 'symlink', linkname: 'usr/bin' },
       { name: 'lib', type: 'symlink', linkname: 'usr/lib' },
@@ -112,6 +113,26 @@ const invalid: InvalidCase[] = [
         message: '/bin/ls: error while loading shared libraries: libpcre2-8.so.0: cannot open shared object file: No such file or directory (needed by /usr/lib/x86_64-linux-gnu/libselinux.so.1)',
       },
     ],
+  },
+  {
+    // Debian's ls needs GLIBC_2.34 of libc.so.6 (readelf -V); renamed GLIBC_2.99 (ELF hash fixed) it is a binary from a
+    // newer distribution, and the message is the loader's for it (test/rules/entrypoint-runnable-glibc.test.ts
+    // compares it with the real loader's on the Debian fixture)
+    name: 'a symbol version libc does not define: GLIBC_2.99 of libc.so.6, needed by ls',
+    image: lsImage([], undefined, [], (path, bytes) => (path === 'usr/bin/ls' ? renameNeededVersion(bytes, 'GLIBC_2.34', 'GLIBC_2.99') : bytes)),
+    findings: [
+      {
+        path: '/usr/bin/ls',
+        ...entry,
+        message: "/bin/ls: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.99' not found (required by /usr/bin/ls)",
+        fix: /defines up to GLIBC_2\.36\b/,
+      },
+    ],
+  },
+  {
+    name: 'a version the library itself needs: libselinux asks libc for GLIBC_2.99',
+    image: lsImage([], undefined, [], (path, bytes) => (path.endsWith('libselinux.so.1') ? renameNeededVersion(bytes, 'GLIBC_2.34', 'GLIBC_2.99') : bytes)),
+    findings: [{ path: `${GNU}/libselinux.so.1`, ...entry, message: new RegExp(`version \`GLIBC_2\\.99' not found \\(required by ${GNU}/libselinux\\.so\\.1\\)$`) }],
   },
   { name: 'no command at all', image: withBusybox({}), findings: [{ ...cmd, message: /no command/ }] },
   { name: 'a name not on PATH', image: withBusybox({ Cmd: ['nginx'] }), findings: [{ ...cmd, message: 'exec: "nginx": executable file not found in $PATH' }] },
