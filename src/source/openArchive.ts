@@ -8,7 +8,10 @@ export interface ArchiveSource {
   /** Total bytes when known (files), for progress. */
   readonly size?: number;
   readonly chunks: AsyncIterable<Buffer>;
-  /** The file the chunks are read from, whole and from its start: blobs can then be re-read by offset. */
+  /**
+   * The file the chunks are read from, whole and from its start: blobs can then be re-read by offset. Only a regular
+   * file: a pipe, a FIFO or a device (`/dev/stdin` fed by `cat x.tar |`) is streamed once, like `-`.
+   */
   readonly path?: string;
 }
 
@@ -43,7 +46,8 @@ export async function openArchiveFile(path: string): Promise<ArchiveSource> {
         stream.destroy();
       }
     }
-    return { name: path, size: st.size, chunks: chunks(), path };
+    // opening a FIFO blocks until a writer comes, as for any reader; re-opening it for a digest would block forever
+    return st.isFile() ? { name: path, size: st.size, chunks: chunks(), path } : { name: path, chunks: chunks() };
   } catch (err) {
     await handle?.close().catch(() => {});
     throw describeOpenError(path, err as NodeJS.ErrnoException);

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from '../helpers/runCli.js';
+import { IMAGES } from '../helpers/shared.js';
+
+const ARCHIVE = join(IMAGES, 'corpus', 'docker-archive', 'busybox-tiny.tar');
+
+/** fathom's --json of the archive read as a plain file: what a pipe or a FIFO of the same bytes must give. */
+function jsonOf(args: string[], shell?: string): { status: number | null; stderr: string; json: Record<string, unknown> | undefined } {
+  const r = shell
+    ? spawnSync('sh', ['-c', shell], { timeout: 60_000, env: { ...process.env, CLI, NODE: process.execPath } })
+    : spawnSync(process.execPath, [CLI, ...args], { timeout: 60_000 });
+  const out = r.stdout.toString();
+  return { status: r.status, stderr: r.stderr.toString(), json: r.status === 0 ? (JSON.parse(out) as Record<string, unknown>) : undefined };
+}
+
+const withoutSource = (j: Record<string, unknown> | undefined) => {
+  const { source: _s, ...rest } = (j ?? {}) as { source?: unknown };
+  void _s;
+  return rest;
+};
+
+test('/dev/stdin fed by a pipe is read once, as `-` is: the same JSON as the file', () => {
+  const file = jsonOf(['--format', 'json', ARCHIVE]);
+  assert.equal(file.status, 0, file.stderr);
+  const piped = jsonOf([], `cat "${ARCHIVE}" | "$NODE" "$CLI" --format json /dev/stdin`);
+  assert.equal(piped.status, 0, `exit 0 (before: cannot re-read the blob for its digest, ESPIPE): ${piped.stderr}`);
+  assert.deepEqual(withoutSource(piped.json), withoutSource(file.json));
+});
+
+test('a FIFO holding a valid archive is analysed, not waited on forever', async () => {
+  const fifo = join(mkdtempSync(join(tmpdir(), 'fathom-fifo-')), 'image.fifo');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  const writer = spawn('sh', ['-c', `cat "${ARCHIVE}" > "${fifo}"`], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [CLI, '--format', 'json', fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  // a hang guard, not a measurement: the analysis takes well under a second
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+  writer.kill();
+  assert.equal(code, 0, `exit 0 (before: the digest worker re-opened the FIFO and blocked): ${stderr}`);
+  const json = JSON.parse(Buffer.concat(out).toString()) as { layer?: unknown[] };
+  assert.ok(Array.isArray(json.layer) && json.layer.length > 0, 'the layers were read');
+  assert.deepEqual(withoutSource(json), withoutSource(jsonOf(['--format', 'json', ARCHIVE]).json));
+});
