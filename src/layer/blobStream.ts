@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { Compression } from '../model/imageTypes.js';
 import { BLOCK } from '../tar/tarHeader.js';
 import { decompress } from './compression.js';
-import { hashFileRange, ParallelSha256 } from './parallelSha256.js';
+import { hashFileRange, ParallelSha256, type RangeHash } from './parallelSha256.js';
 import { looksLikeTar, peek, sniffCompression } from './sniff.js';
 
 /** Where a blob sits verbatim in a plain archive file, so its digest can be taken by reading the file. */
@@ -27,7 +27,9 @@ export class BlobStream {
    * and messaging it cost more than the hash (bench archive from a registry: 0.90x the CPU, 0.93x the time).
    */
   private readonly rawHash: Hash | undefined;
-  private fromFile: Promise<string> | undefined;
+  private fromFile: RangeHash | undefined;
+  /** The file digest as a settled outcome: a failure is handled the moment it happens, whoever asks later. */
+  private fromFileOutcome: Promise<{ digest: string } | { error: Error }> | undefined;
   /** For an uncompressed blob the tar is the blob: one hash serves both digests. */
   private tarHash: ParallelSha256 | undefined;
   private started = false;
@@ -49,7 +51,13 @@ export class BlobStream {
     if (this.compression === 'none' && head.length >= BLOCK && !looksLikeTar(head)) {
       throw new InputError(`${this.what}: not a tar, gzip or zstd layer`);
     }
-    if (this.range) this.fromFile = hashFileRange(this.range.path, this.range.offset, this.range.size);
+    if (this.range) {
+      this.fromFile = hashFileRange(this.range.path, this.range.offset, this.range.size);
+      this.fromFileOutcome = this.fromFile.digest.then(
+        (digest) => ({ digest }),
+        (error: Error) => ({ error }),
+      );
+    }
     // the decompressed bytes reach the worker through the ring: one copy here is far cheaper than a second gunzip there
     if (this.compression !== 'none') this.tarHash = new ParallelSha256();
     const tarHash = this.tarHash;
@@ -71,10 +79,23 @@ export class BlobStream {
 
   async digests(): Promise<{ digest: string; diffId: string }> {
     if (!this.started) throw new InputError(`${this.what}: empty layer blob`);
-    const fileDigest = await this.fromFile?.catch((err: Error) => {
-      throw new InputError(`${this.what}: cannot re-read the blob for its digest (${err.message})`);
-    });
-    const digest = fileDigest ?? 'sha256:' + this.rawHash!.digest('hex');
+    const outcome = await this.fromFileOutcome;
+    this.fromFile = undefined;
+    if (outcome && 'error' in outcome) throw new InputError(`${this.what}: cannot re-read the blob for its digest (${outcome.error.message})`);
+    const digest = outcome?.digest ?? 'sha256:' + this.rawHash!.digest('hex');
     return { digest, diffId: this.tarHash ? await this.tarHash.digest() : digest };
+  }
+
+  /**
+   * After a read that failed: stop the digest jobs this blob started and wait for them, so nothing it began outlives
+   * the load (a later failure of one would be an unhandled rejection in a long-lived process).
+   */
+  async abandon(): Promise<void> {
+    this.tarHash?.drop();
+    this.tarHash = undefined;
+    if (!this.fromFile) return;
+    this.fromFile.cancel();
+    this.fromFile = undefined;
+    await this.fromFileOutcome;
   }
 }

@@ -10,9 +10,16 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { createReadStream } = require('node:fs');
+const reads = new Map();
 async function hashRange(m) {
   const raw = createHash('sha256');
-  for await (const c of createReadStream(m.path, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 1 << 20 })) raw.update(c);
+  const abort = new AbortController();
+  reads.set(m.id, abort);
+  try {
+    for await (const c of createReadStream(m.path, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 1 << 20, signal: abort.signal })) raw.update(c);
+  } finally {
+    reads.delete(m.id);
+  }
   return raw.digest('hex');
 }
 const ring = new Uint8Array(workerData.ring);
@@ -28,6 +35,10 @@ parentPort.on('message', (m) => {
       (hex) => parentPort.postMessage({ type: 'range', id: m.id, raw: hex }),
       (e) => parentPort.postMessage({ type: 'range', id: m.id, error: String(e && e.message || e) }),
     );
+  } else if (m.type === 'cancel') {
+    reads.get(m.id)?.abort();
+  } else if (m.type === 'drop') {
+    hashes.delete(m.id);
   } else if (m.type === 'digest') {
     const h = hashes.get(m.id) ?? createHash('sha256');
     hashes.delete(m.id);
@@ -120,6 +131,11 @@ export class ParallelSha256 {
     ).then(() => this.update(rest));
   }
 
+  /** Forget the hash (a read that failed): the worker frees its state, nothing is waited for. */
+  drop(): void {
+    this.pool.worker.postMessage({ type: 'drop', id: this.id });
+  }
+
   digest(): Promise<string> {
     wait(this.pool);
     return new Promise<string>((resolve) => {
@@ -132,15 +148,21 @@ export class ParallelSha256 {
   }
 }
 
+/** A digest being taken in the worker: its result, and a way to stop it (the result then rejects). */
+export interface RangeHash {
+  readonly digest: Promise<string>;
+  cancel(): void;
+}
+
 /**
  * sha256 of a byte range of a file, read by the worker itself — the main thread copies nothing. Used when the archive
  * is a plain file: the layer blobs sit in it verbatim.
  */
-export function hashFileRange(path: string, offset: number, size: number): Promise<string> {
+export function hashFileRange(path: string, offset: number, size: number): RangeHash {
   const pool = getPool();
   const id = nextId++;
   wait(pool);
-  return new Promise((resolve, reject) => {
+  const digest = new Promise<string>((resolve, reject) => {
     pool.ranges.set(id, (r) => {
       done(pool);
       if (r.error !== undefined || r.raw === undefined) reject(new Error(r.error ?? 'no digest'));
@@ -148,4 +170,5 @@ export function hashFileRange(path: string, offset: number, size: number): Promi
     });
     pool.worker.postMessage({ type: 'range', id, path, offset, size });
   });
+  return { digest, cancel: () => pool.worker.postMessage({ type: 'cancel', id }) };
 }

@@ -136,8 +136,15 @@ export async function readLayerBlob(
   const blob = new BlobStream(source, what, range);
   const reader = new LayerEntryReader(paths, await hasher);
   const parser = new TarParser(what, reader);
-  for await (const chunk of blob.tar()) parser.write(chunk);
-  parser.finish();
-  const { digest, diffId } = await blob.digests();
+  let digests;
+  try {
+    for await (const chunk of blob.tar()) parser.write(chunk);
+    parser.finish();
+    digests = await blob.digests();
+  } catch (err) {
+    await blob.abandon();
+    throw err;
+  }
+  const { digest, diffId } = digests;
   return { digest, diffId, compression: blob.compression, compressedSize: blob.compressedSize, size: reader.size, files: reader.files };
 }
