@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-import yargs, { type Argv } from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import type { Argv } from 'yargs';
 import { ConfigError, InputError } from '../errors.js';
-import { runAnalyze, type AnalyzeArgs } from './analyzeCommand.js';
-import { runBuild, type BuildArgs } from './buildCommand.js';
-import { runDiff, type DiffArgs } from './diffCommand.js';
-import { runRulesCommand } from './rulesCommand.js';
+import type { AnalyzeArgs } from './analyzeCommand.js';
+import type { BuildArgs } from './buildCommand.js';
+import type { DiffArgs } from './diffCommand.js';
+import { fathomVersion } from './version.js';
 
 /** Exit codes: 0 pass, 1 a check failed, 2 unusable input, configuration or usage. */
 export const EXIT_INPUT = 2;
@@ -75,6 +74,13 @@ async function main(argv: string[]): Promise<number> {
   // React's development build diffs every prop for its profiler: seconds per key on a big image. The UI is
   // imported lazily, so this takes effect before React loads.
   process.env['NODE_ENV'] ??= 'production';
+  // `--version` alone is answered before yargs loads: its help layout (Intl.Segmenter, an emoji regex) costs more
+  // than a bare node start
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(fathomVersion() + '\n');
+    return 0;
+  }
+  const { default: yargs } = await import('yargs');
   let code = 0;
   await yargs(argv)
     .scriptName('fathom')
@@ -92,6 +98,8 @@ async function main(argv: string[]): Promise<number> {
         // yargs turns a bare `-` into an empty string: `-` means stdin
         if (args.ref === '' && argv.includes('-')) args.ref = '-';
         if (!args.ref) fail('no IMAGE given: pass an archive path, an image name, or - to read an archive from stdin (see --help)');
+        // each command's modules load when it runs: --version and --help need yargs alone
+        const { runAnalyze } = await import('./analyzeCommand.js');
         code = await runAnalyze(args);
       },
     )
@@ -101,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
       (y) => analyzeOptions(y).option('engine', { type: 'string', describe: 'docker (default) or podman' }),
       async (args) => {
         const rest = (args as unknown as { '--'?: Array<string | number> })['--'] ?? [];
+        const { runBuild } = await import('./buildCommand.js');
         code = await runBuild({ ...args, buildArgs: rest.map(String) });
       },
     )
@@ -112,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
         // yargs turns a bare `-` into an empty string: `-` means stdin
         if (args.base === '') args.base = '-';
         if (args.head === '') args.head = '-';
+        const { runDiff } = await import('./diffCommand.js');
         code = await runDiff(args);
       },
     )
@@ -119,7 +129,8 @@ async function main(argv: string[]): Promise<number> {
       'rules [id]',
       "list the image rules, or print one rule's documentation",
       (y) => y.positional('id', { type: 'string' }),
-      (args) => {
+      async (args) => {
+        const { runRulesCommand } = await import('./rulesCommand.js');
         code = runRulesCommand(args.id);
       },
     )
@@ -135,7 +146,8 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-main(hideBin(process.argv)).then(
+// what yargs' hideBin does for node: the arguments after the script
+main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

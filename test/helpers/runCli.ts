@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built CLI, exactly what `bin` points to (npm test builds it first). */
-export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const CLI = join(ROOT, 'dist', 'cli', 'fathom.js');
 
 export interface CliResult {
   status: number | null;

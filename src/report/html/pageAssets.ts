@@ -11,13 +11,15 @@ export interface PageAssets {
 let cached: PageAssets | undefined;
 
 /**
- * The page's script and style as `npm run build` bundled them (page/build.mjs → dist/page/). From dist/src/report/html
- * they sit three folders up in page/; from the sources (tests run through tsx) in dist/page/ of the checkout.
+ * The page's script and style as `npm run build` bundled them (page/build.mjs → dist/page/), found upward from this
+ * module: from dist/src/report/html and from the CLI's bundle in dist/cli/chunks they are in dist/page/; from the
+ * sources (tests run through tsx) in dist/page/ of the checkout.
  */
 export function pageAssets(): PageAssets {
   if (cached) return cached;
-  const here = dirname(fileURLToPath(import.meta.url));
-  const dir = [join(here, '..', '..', '..', 'page'), join(here, '..', '..', '..', 'dist', 'page')].find((d) => existsSync(join(d, 'report.min.js')));
+  const candidates: string[] = [];
+  for (let dir = dirname(fileURLToPath(import.meta.url)), i = 0; i < 5; dir = dirname(dir), i++) candidates.push(join(dir, 'page'), join(dir, 'dist', 'page'));
+  const dir = candidates.find((d) => existsSync(join(d, 'report.min.js')));
   if (!dir) throw new ConfigError('the HTML report page is not built (dist/page/report.min.js is missing): run npm run build');
   cached = { script: readFileSync(join(dir, 'report.min.js'), 'utf8'), style: readFileSync(join(dir, 'report.min.css'), 'utf8') };
   return cached;
