@@ -56,7 +56,7 @@ export function App({ browser }: { browser: Browser }) {
   if (s.overlay !== 'none') {
     return (
       <Box flexDirection="column">
-        <Overlay kind={s.overlay} items={browser.overlayItems(s)} cursor={s.overlayCursor} keys={browser.keys} width={columns} height={height} />
+        <Overlay kind={s.overlay} items={browser.overlayItems(s)} cursor={s.overlayCursor} width={columns} height={height} />
         <StatusBar state={s} keys={browser.keys} width={columns} />
       </Box>
     );

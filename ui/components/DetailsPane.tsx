@@ -60,10 +60,10 @@ export function DetailsPane({ image, layer, analysis: a, checks, width, height }
         <Text color={failed > 0 ? 'red' : undefined}>{failed} failed</Text>, <Text color={warned > 0 ? 'yellow' : undefined}>{warned} warnings</Text>
         <Text dimColor> (f: list)</Text>
       </Text>
-      <Text dimColor>Count  Wasted  Inefficient file</Text>
+      <Text dimColor>Count  Total Space  Path (inefficient files)</Text>
       {a.inefficient.slice(0, room).map((f) => (
         <Text key={f.path} wrap="truncate">
-          {truncate(`${String(f.count).padStart(5)}  ${bytes(f.cumulativeSize).padStart(8)}  ${f.path}`, w)}
+          {truncate(`${String(f.count).padStart(5)}  ${bytes(f.cumulativeSize).padStart(11)}  ${f.path}`, w)}
         </Text>
       ))}
     </Box>

@@ -3,7 +3,7 @@ import { buildFileTree, layerState, type FileTree, type LayerState } from './fil
 import { DEFAULT_KEYS, type KeyBindings, type KeyPress } from './keys.js';
 import { MODES, modeOf, triggeredBy, type Command, type Trigger } from './commands.js';
 import { overlayItems, type OverlayItem } from './overlayItems.js';
-import { cursorRow, filterRegex, INITIAL_STATE, resize, windowTop, type BrowserContext, type BrowserInput, type BrowserState, type Compare } from './browserState.js';
+import { clampView, cursorRow, filterRegex, INITIAL_STATE, resize, windowTop, type BrowserContext, type BrowserInput, type BrowserState, type Compare } from './browserState.js';
 import { TreeView, type Row } from './treeView.js';
 
 export type { BrowserInput, BrowserState, Compare, Focus, Overlay } from './browserState.js';
@@ -37,14 +37,16 @@ export class Browser implements BrowserContext {
   /** One key press (already split into single keys). Returns false when nothing changed. */
   press(k: KeyPress): boolean {
     const before = this.current;
-    this.current = this.command(k);
+    const next = this.command(k);
+    // whatever the key changed, the cursor and the window fit the rows there are now
+    this.current = next === before ? next : clampView(this, next);
     return this.current !== before;
   }
 
   /** The terminal's size changed: `rows` is what the file tree pane now shows. Returns false when nothing changed. */
   resize(rows: number): boolean {
     const before = this.current;
-    this.current = resize(before, rows);
+    this.current = resize(this, before, rows);
     return this.current !== before;
   }
 
@@ -91,7 +93,7 @@ export class Browser implements BrowserContext {
    * the state without changing it, so a frame drawn right after a resize (before `resize` reaches the state) is right.
    */
   treeWindow(height: number = this.state.treeHeight, s: BrowserState = this.state): { rows: Row[]; cursorIndex: number } {
-    const top = windowTop(s, height);
+    const top = windowTop(s, height, this.treeView(s).totalRows);
     return { rows: this.treeView(s).window(top, height), cursorIndex: s.cursor - top };
   }
 
@@ -104,7 +106,7 @@ export class Browser implements BrowserContext {
   }
 
   overlayItems(s: BrowserState = this.state): OverlayItem[] {
-    return overlayItems(this.input, s);
+    return overlayItems(this.input, s, this.keys);
   }
 }
 

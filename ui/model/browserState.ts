@@ -3,6 +3,7 @@ import type { Check } from '../../src/ci/check.js';
 import type { ImageFiles } from '../../src/model/imageFiles.js';
 import type { Image } from '../../src/model/imageTypes.js';
 import type { FileTree, Mark, TreeNode } from './fileTree.js';
+import type { KeyBindings } from './keys.js';
 import type { Row, SortOrder, TreeView } from './treeView.js';
 
 export type Focus = 'layers' | 'tree';
@@ -72,24 +73,33 @@ export interface DiffBase {
 export interface BrowserContext {
   readonly input: BrowserInput;
   readonly tree: FileTree;
+  readonly keys: KeyBindings;
   treeView(s: BrowserState): TreeView;
 }
 
-/** The first row of a window of `height` rows that keeps the cursor in view, moving the window as little as possible. */
-export function windowTop(s: Pick<BrowserState, 'cursor' | 'top'>, height: number): number {
-  if (s.cursor < s.top) return s.cursor;
-  if (s.cursor >= s.top + height) return s.cursor - height + 1;
-  return s.top;
+/**
+ * The first row of a window of `height` rows over `total` rows that keeps the cursor in view, moving the window as
+ * little as possible, and never past the last row: when the rows shrink (a filter, a hide flag, another layer) the
+ * window slides back so it stays full rather than showing one row above empty space.
+ */
+export function windowTop(s: Pick<BrowserState, 'cursor' | 'top'>, height: number, total: number): number {
+  let top = s.top;
+  if (s.cursor < top) top = s.cursor;
+  else if (s.cursor >= top + height) top = s.cursor - height + 1;
+  return Math.max(0, Math.min(top, total - height));
 }
 
-export function scrollToCursor(s: BrowserState): BrowserState {
-  const top = windowTop(s, s.treeHeight);
-  return top === s.top ? s : { ...s, top };
+/** The cursor on a row that exists and the window around it, for the rows the state's tree view has now. */
+export function clampView(ctx: BrowserContext, s: BrowserState): BrowserState {
+  const total = ctx.treeView(s).totalRows;
+  const cursor = Math.max(0, Math.min(s.cursor, total - 1));
+  const top = windowTop({ cursor, top: s.top }, s.treeHeight, total);
+  return cursor === s.cursor && top === s.top ? s : { ...s, cursor, top };
 }
 
-export function resize(s: BrowserState, treeHeight: number): BrowserState {
+export function resize(ctx: BrowserContext, s: BrowserState, treeHeight: number): BrowserState {
   const height = Math.max(1, treeHeight);
-  return height === s.treeHeight ? s : scrollToCursor({ ...s, treeHeight: height });
+  return height === s.treeHeight ? s : clampView(ctx, { ...s, treeHeight: height });
 }
 
 export function cursorRow(ctx: BrowserContext, s: BrowserState): Row | undefined {
@@ -97,8 +107,7 @@ export function cursorRow(ctx: BrowserContext, s: BrowserState): Row | undefined
 }
 
 export function moveCursor(ctx: BrowserContext, s: BrowserState, cursor: number): BrowserState {
-  const total = ctx.treeView(s).totalRows;
-  return scrollToCursor({ ...s, cursor: Math.max(0, Math.min(cursor, total - 1)) });
+  return clampView(ctx, { ...s, cursor });
 }
 
 export function selectLayer(ctx: BrowserContext, s: BrowserState, layer: number): BrowserState {
@@ -154,5 +163,5 @@ export function jumpTo(ctx: BrowserContext, s: BrowserState, path: string, layer
   if (next.filter !== '' || next.hide.size > 0) next = { ...next, filter: '', hide: new Set() };
   const index = ctx.treeView(next).indexOf(node);
   if (index < 0) return { state: next, found: false };
-  return { state: scrollToCursor({ ...next, focus: 'tree', cursor: index }), found: true };
+  return { state: clampView(ctx, { ...next, focus: 'tree', cursor: index }), found: true };
 }

@@ -59,6 +59,14 @@ const withRow =
     return row ? run(ctx, s, row) : s;
   };
 
+/** The overlay's cursor moved by `by` lines, kept on its items (help has none: its cursor is its scroll). */
+const overlayMove = (ctx: BrowserContext, s: BrowserState, by: number): BrowserState => {
+  const length = overlayItems(ctx.input, s, ctx.keys).length;
+  // help is read, not picked from: its cursor is the first line shown, and it stops when the last line is in view
+  const last = Math.max(0, s.overlay === 'help' ? length - s.treeHeight : length - 1);
+  return { ...s, overlayCursor: Math.max(0, Math.min(last, s.overlayCursor + by)) };
+};
+
 /** In either pane. */
 const ANYWHERE: CommandTable = {
   quit: (_, s) => ({ ...s, quit: true }),
@@ -116,10 +124,12 @@ const OVERLAY: CommandTable = {
   'key:escape': closeOverlay,
   quit: closeOverlay,
   help: (ctx, s, k) => (s.overlay === 'help' ? closeOverlay(ctx, s, k) : undefined),
-  up: (_, s) => ({ ...s, overlayCursor: Math.max(0, s.overlayCursor - 1) }),
-  down: (ctx, s) => ({ ...s, overlayCursor: Math.min(overlayItems(ctx.input, s).length - 1, s.overlayCursor + 1) }),
+  up: (ctx, s) => overlayMove(ctx, s, -1),
+  down: (ctx, s) => overlayMove(ctx, s, 1),
+  pageUp: (ctx, s) => overlayMove(ctx, s, -s.treeHeight),
+  pageDown: (ctx, s) => overlayMove(ctx, s, s.treeHeight),
   'key:return': (ctx, s) => {
-    const item = overlayItems(ctx.input, s)[s.overlayCursor];
+    const item = s.overlay === 'help' ? undefined : overlayItems(ctx.input, s, ctx.keys)[s.overlayCursor];
     const closed: BrowserState = { ...s, overlay: 'none' };
     if (!item?.path) return closed;
     const { state, found } = jumpTo(ctx, closed, item.path, item.layer);
@@ -128,6 +138,8 @@ const OVERLAY: CommandTable = {
 };
 
 const FILTER_PROMPT: CommandTable = {
+  // a ctrl chord bound to quit (ctrl+c) quits from the prompt too, as in dive; a plain letter is typed
+  quit: (_, s, k) => (k.ctrl ? { ...s, quit: true } : undefined),
   'key:escape': (_, s) => ({ ...s, filter: '', filterEditing: false, filterError: undefined }),
   'key:return': (_, s) => ({ ...s, filterEditing: false }),
   'key:backspace': (ctx, s) => setFilter(ctx, s, s.filter.slice(0, -1)),

@@ -90,26 +90,76 @@ export function matches(bindings: KeyBindings, action: Action, k: KeyPress): boo
   return describe(k).some((d) => spec.includes(d));
 }
 
-/** Ink's (input, key) for one read → the single keys in it (a paste or a fast typist sends several). */
-export function splitKeys(
-  input: string,
-  key: { upArrow: boolean; downArrow: boolean; leftArrow: boolean; rightArrow: boolean; pageUp: boolean; pageDown: boolean; return: boolean; escape: boolean; tab: boolean; backspace: boolean; delete: boolean; ctrl: boolean; meta: boolean; shift: boolean },
-): KeyPress[] {
-  const mods = { ctrl: key.ctrl, meta: key.meta, shift: key.shift };
-  const named = (name: string): KeyPress[] => [{ input: '', name, ...mods }];
-  if (key.upArrow) return named('up');
-  if (key.downArrow) return named('down');
-  if (key.leftArrow) return named('left');
-  if (key.rightArrow) return named('right');
-  if (key.pageUp) return named('pageup');
-  if (key.pageDown) return named('pagedown');
-  if (key.return) return named('return');
-  if (key.escape) return named('escape');
-  if (key.tab) return named('tab');
-  if (key.backspace || key.delete) return named('backspace');
-  if (input === '\u0000') return [{ input: ' ', name: 'space', ctrl: true, meta: false, shift: false }];
-  if (key.ctrl) return [{ input, ctrl: true, meta: key.meta, shift: key.shift }];
-  return [...input].map((ch) => (ch === ' ' ? { input: ' ', name: 'space', ctrl: false, meta: false, shift: false } : { input: ch, ctrl: false, meta: key.meta, shift: false }));
+/** The flags Ink's useInput reports with an input event (the ones this decoder reads). */
+export interface InkKey {
+  readonly upArrow: boolean;
+  readonly downArrow: boolean;
+  readonly leftArrow: boolean;
+  readonly rightArrow: boolean;
+  readonly pageUp: boolean;
+  readonly pageDown: boolean;
+  readonly home?: boolean;
+  readonly end?: boolean;
+  readonly return: boolean;
+  readonly escape: boolean;
+  readonly tab: boolean;
+  readonly backspace: boolean;
+  readonly delete: boolean;
+  readonly ctrl: boolean;
+  readonly meta: boolean;
+  readonly shift: boolean;
+}
+
+const plain = (input: string, name?: string, ctrl = false): KeyPress => ({ input, ...(name ? { name } : {}), ctrl, meta: false, shift: false });
+
+/**
+ * One byte of plain input as the key a terminal means by it: the C0 controls are Tab, Enter, Backspace and the
+ * ctrl chords (NUL is ctrl+space, 0x1f is ctrl+/ as dive binds it), DEL is Backspace.
+ */
+function byteKey(ch: string): KeyPress {
+  const c = ch.codePointAt(0)!;
+  if (ch === ' ') return plain(' ', 'space');
+  if (c >= 0x20 && c !== 0x7f) return plain(ch);
+  if (c === 0x09) return plain('', 'tab');
+  if (c === 0x0d || c === 0x0a) return plain('', 'return');
+  if (c === 0x7f || c === 0x08) return plain('', 'backspace');
+  if (c === 0x00) return plain(' ', 'space', true);
+  if (c === 0x1f) return plain('/', undefined, true);
+  if (c === 0x1b) return plain('', 'escape');
+  // 0x01–0x1a: ctrl+a … ctrl+z; 0x1c–0x1e: ctrl+\ ] ^
+  return plain(String.fromCodePoint(c + 0x60).replace('|', '\\').replace('}', ']').replace('~', '^'), undefined, true);
+}
+
+function namedKey(key: InkKey): string | undefined {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'return';
+  if (key.escape) return 'escape';
+  if (key.tab) return 'tab';
+  if (key.backspace || key.delete) return 'backspace';
+  return undefined;
+}
+
+/**
+ * Ink's (input, key) for one input event → the keys in it, in order. Ink splits what the terminal sends only at ESC:
+ * an escape sequence is one event (Ink names it), and the bytes between sequences arrive as one string however many
+ * keys they hold (a paste, a fast typist, keys queued while a frame was drawn). Ink parses such a string as one
+ * unnamed key, so every byte of it is decoded here as one key. A single byte keeps Ink's reading, except NUL, which
+ * Ink reports as ctrl+` and is ctrl+space.
+ */
+export function splitKeys(input: string, key: InkKey): KeyPress[] {
+  const name = namedKey(key);
+  if (name) return [{ input: '', name, ctrl: key.ctrl, meta: key.meta && name !== 'escape', shift: key.shift }];
+  if (key.ctrl && input === '`') return [plain(' ', 'space', true)];
+  if (key.ctrl && input.length === 1) return [{ input, ctrl: true, meta: key.meta, shift: key.shift }];
+  if (key.meta && [...input].length === 1) return [{ input, ctrl: false, meta: true, shift: key.shift }];
+  return [...input].map(byteKey);
 }
 
 /** Bindings from the `keys:` section of a fathom config file, over the defaults. */

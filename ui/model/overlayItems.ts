@@ -1,4 +1,5 @@
 import type { BrowserInput, BrowserState } from './browserState.js';
+import { ACTION_HELP, type Action, type KeyBindings } from './keys.js';
 
 export interface OverlayItem {
   readonly text: string;
@@ -7,8 +8,14 @@ export interface OverlayItem {
   readonly layer?: number;
 }
 
-/** The entries of the waste and findings overlays: what they list and where Enter jumps. */
-export function overlayItems(input: BrowserInput, s: BrowserState): OverlayItem[] {
+/** Help: every action with the keys bound to it now (a rebinding shows; an action bound to nothing says so). */
+export function helpLines(keys: KeyBindings): OverlayItem[] {
+  return (Object.keys(ACTION_HELP) as Action[]).map((a) => ({ text: `${(keys[a].length > 0 ? keys[a].join(', ') : '(unbound)').padEnd(18)} ${ACTION_HELP[a]}` }));
+}
+
+/** The entries of the help, waste and findings overlays: what they list and where Enter jumps. */
+export function overlayItems(input: BrowserInput, s: BrowserState, keys: KeyBindings): OverlayItem[] {
+  if (s.overlay === 'help') return helpLines(keys);
   if (s.overlay === 'waste') {
     return input.analysis.hidden.slice(0, 200).map((h) => ({
       text: `${h.path}: ${h.size} bytes written by layer ${h.writtenBy}, ${h.how} by layer ${h.hiddenBy}`,
@@ -23,7 +30,10 @@ export function overlayItems(input: BrowserInput, s: BrowserState): OverlayItem[
         c.locations.length === 0
           ? [{ text: `${c.status} ${c.id}: ${c.message}` }]
           : c.locations.map((l) => ({
-              text: `${c.status} ${c.id}: ${l.path ?? l.configField ?? ''}${l.layer !== undefined ? ` (layer ${l.layer})` : ''}`,
+              // a finding on a path names the path; one on the image or a config field says why it fired
+              text: l.path
+                ? `${c.status} ${c.id}: ${l.path}${l.layer !== undefined ? ` (layer ${l.layer})` : ''}`
+                : `${c.status} ${c.id}: ${l.configField && l.configField !== 'image' ? `${l.configField}: ` : ''}${c.message}`,
               ...(l.path ? { path: l.path } : {}),
               ...(l.layer !== undefined ? { layer: input.image.layers.length - 1 } : {}),
             })),
