@@ -21,10 +21,23 @@ export const KEY = { tab: '\t', enter: '\r', escape: '\u001b', left: '\u001b[D',
  */
 export async function renderBrowser(browser: Browser) {
   const r = render(<App browser={browser} />);
-  await tick();
+  // the App's effects (the input subscription, the size reaching the state) run after the first frame; on a loaded
+  // machine one tick is not always enough, and a key written before them would be lost
+  const before = browser.state.treeHeight;
+  await until(() => browser.state.treeHeight !== before, 1000);
+  // Ink draws at most 30 frames a second (a frame due sooner waits for the next slot): after a key, wait until the
+  // frame has been the same for longer than one slot, so the frame read is the one for the key
+  const settle = async () => {
+    await tick();
+    for (let i = 0; i < 50; i++) {
+      const f = r.lastFrame();
+      await new Promise((done) => setTimeout(done, 40));
+      if (r.lastFrame() === f) return;
+    }
+  };
   const press = async (bytes: string) => {
     r.stdin.write(bytes);
-    await tick();
+    await settle();
   };
   /** Each character as its own read, the way a person types. */
   const type = async (text: string) => {

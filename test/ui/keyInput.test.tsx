@@ -87,7 +87,7 @@ test('the view is re-clamped when the rows shrink: filter, ctrl+u and ctrl+a aft
   await press('jjjjjjjjj');
   await press(KEY.tab);
   const scrollDown = async () => {
-    for (let i = 0; i < 80; i++) await press('j');
+    await press('j'.repeat(80));
     assert.ok(b.state.top > 40, `scrolled (top ${b.state.top})`);
   };
   await scrollDown();
@@ -107,7 +107,7 @@ test('the view is re-clamped when the rows shrink: filter, ctrl+u and ctrl+a aft
   assert.equal(b.state.cursor, 5);
   await press(KEY.ctrlU);
   await press(KEY.tab);
-  for (let i = 0; i < 9; i++) await press('k');
+  await press('kkkkkkkkk');
   await press(KEY.tab);
   await scrollDown();
   await press('\u0001'); // ctrl+a: at layer 0 every row is Added
@@ -138,7 +138,7 @@ test('help lists the active bindings and scrolls', async () => {
   await press('?');
   assert.match(frame(), /^║ x +quit/m);
   assert.doesNotMatch(frame(), /rule findings/, 'the last line is below the fold');
-  for (let i = 0; i < 30; i++) await press(KEY.pageDown);
+  await press(KEY.pageDown.repeat(30));
   assert.match(frame(), /f +rule findings/);
   assert.doesNotMatch(frame(), / x +quit/, 'scrolled past the first line');
   unmount();
