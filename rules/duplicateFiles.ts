@@ -16,6 +16,8 @@ export const duplicateFiles: Rule = {
       'to one file are not counted twice. Fix: keep one copy and symlink or hard-link the others, or stop copying ' +
       'the same tree twice (a common COPY . . mistake).',
     related: [],
+    tags: ['efficiency', 'size'],
+    precision: 'medium',
   },
   check(ctx) {
     const groups = new Map<string, { size: number; paths: string[]; layer: number }>();

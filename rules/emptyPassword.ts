@@ -11,6 +11,9 @@ export const emptyPassword: Rule = {
       'with no password. A locked account has `!` or `*` there. Fix: `passwd -l USER` (or `usermod -p \'*\' USER`) ' +
       'in the Dockerfile.',
     related: ['dockle CIS-DI-0002 (DKL-LI-0001)'],
+    tags: ['security', 'external/cwe/cwe-258'],
+    precision: 'very-high',
+    securitySeverity: 7.5,
   },
   check(ctx) {
     const shadow = ctx.tree.text('/etc/shadow');

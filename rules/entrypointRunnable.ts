@@ -183,6 +183,8 @@ export const entrypointRunnable: Rule = {
       'missing piece is reported with the error the runtime would print. Typical of FROM scratch images of ' +
       'dynamically linked programs. Fix: copy the loader and libraries in, or build a static binary.',
     related: [],
+    tags: ['correctness', 'reliability'],
+    precision: 'high',
   },
   check(ctx) {
     const config = ctx.image.config;

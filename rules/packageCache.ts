@@ -27,6 +27,8 @@ export const packageCache: Rule = {
       'shipped with every pull. Fix: clean them in the same RUN that fills them (a later RUN cannot reclaim the ' +
       'bytes), or use a cache mount.',
     related: ['hadolint DL3009', 'hadolint DL3019', 'hadolint DL3042', 'hadolint DL3060'],
+    tags: ['efficiency', 'size'],
+    precision: 'very-high',
   },
   check(ctx) {
     const totals = new Map<string, { bytes: number; files: number; layer: number }>();

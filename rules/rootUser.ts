@@ -13,6 +13,9 @@ export const rootUser: Rule = {
       'container escape or a writable host mount becomes full compromise. Fix: create an unprivileged user and add ' +
       '`USER name` (or `USER 1000:1000`) as the last user-setting instruction of the Dockerfile.',
     related: ['dockle CIS-DI-0001', 'hadolint DL3002', 'trivy DS002', 'CIS Docker Benchmark 4.1'],
+    tags: ['security', 'external/cwe/cwe-250'],
+    precision: 'very-high',
+    securitySeverity: 5.0,
   },
   check(ctx) {
     const raw = ctx.image.config.user.trim();

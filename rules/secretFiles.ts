@@ -26,6 +26,9 @@ export const secretFiles: Rule = {
       'does not help: the bytes stay in the layer that added them. Fix: pass secrets at run time, or use ' +
       '`RUN --mount=type=secret` at build time; add the files to .dockerignore.',
     related: ['dockle CIS-DI-0010', 'trivy secret scanning'],
+    tags: ['security', 'external/cwe/cwe-798'],
+    precision: 'medium',
+    securitySeverity: 8.0,
   },
   check(ctx) {
     return findingPerFile(ctx, (e) => {

@@ -14,6 +14,9 @@ export const setuidSetgid: Rule = {
       'deleted, are not reported; the layer that set the bit is named. Fix: `chmod u-s,g-s FILE` in the layer ' +
       'that adds it, or remove the binary if the image does not need it.',
     related: ['dockle CIS-DI-0008', 'CIS Docker Benchmark 4.8'],
+    tags: ['security', 'external/cwe/cwe-250'],
+    precision: 'very-high',
+    securitySeverity: 5.5,
   },
   check(ctx) {
     return findingPerFile(ctx, (e) => {

@@ -14,6 +14,8 @@ export const shellFormOnScratch: Rule = {
       'with `exec: "/bin/sh": stat /bin/sh: no such file or directory`. Fix: use the exec form, ' +
       '`CMD ["/server", "--port", "80"]`, or add a shell.',
     related: ['hadolint DL3025'],
+    tags: ['correctness', 'reliability'],
+    precision: 'very-high',
   },
   check(ctx) {
     const c = ctx.image.config;

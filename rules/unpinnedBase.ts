@@ -26,6 +26,8 @@ export const unpinnedBase: Rule = {
       'defaults substituted, stage names and scratch skipped). Without evidence the check is skipped, never passed. ' +
       'Fix: `FROM name:tag@sha256:<digest>` (a tool such as Renovate keeps the digest current).',
     related: ['hadolint DL3006', 'hadolint DL3007'],
+    tags: ['reproducibility', 'supply-chain'],
+    precision: 'very-high',
   },
   check(ctx) {
     const out: Finding[] = [];

@@ -13,6 +13,8 @@ export const userNotFound: Rule = {
       'container fails with `unable to find user NAME: no matching entries in passwd file`. Numeric ids need no ' +
       'entry. Fix: create the user in the image (RUN adduser …) before USER, or use a numeric uid.',
     related: [],
+    tags: ['correctness', 'reliability'],
+    precision: 'high',
   },
   check(ctx) {
     const raw = ctx.image.config.user.trim();

@@ -14,6 +14,9 @@ export const worldWritable: Rule = {
       'the container, whatever its user, can change them — a program or configuration that others run becomes a ' +
       'way in. Fix: `chmod o-w FILE` in the layer that adds it (COPY --chmod=0644).',
     related: ['CIS Docker Benchmark 4.8'],
+    tags: ['security', 'external/cwe/cwe-732'],
+    precision: 'very-high',
+    securitySeverity: 5.0,
   },
   check(ctx) {
     return findingPerFile(ctx, (e) => {

@@ -15,6 +15,15 @@ export interface RuleMeta {
   readonly docs: string;
   /** Ids of the same check in dockle, hadolint, trivy, CIS Docker Benchmark. */
   readonly related: readonly string[];
+  /** Code scanning's filters (`security`, `external/cwe/cwe-250`, `efficiency`…): SARIF `properties.tags`. */
+  readonly tags: readonly string[];
+  /** How often a finding is a real problem: SARIF `properties.precision`. */
+  readonly precision: 'very-high' | 'high' | 'medium' | 'low';
+  /**
+   * CVSS-like 0.1..10 for the security rules: GitHub ranks alerts by it (low < 4, medium < 7, high < 9, critical).
+   * SARIF `properties.security-severity`; absent for rules that are not about security.
+   */
+  readonly securitySeverity?: number;
 }
 
 /** The layer a finding came from, and whether it is the base image's or the user's own. */

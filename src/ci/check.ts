@@ -11,6 +11,9 @@ export interface CheckLocation {
   readonly configField?: string;
   /** The layer that introduced it. */
   readonly layer?: number;
+  /** A rule's finding at this location: its own message and fix (every report lists each finding whole). */
+  readonly message?: string;
+  readonly fix?: string;
 }
 
 export interface Check {

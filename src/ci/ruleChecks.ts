@@ -57,6 +57,8 @@ function locationOf(f: Finding): CheckLocation {
     ...(f.path ? { path: f.path } : {}),
     ...(f.configField ? { configField: f.configField } : {}),
     ...(f.layer ? { layer: f.layer.index } : {}),
+    message: f.message,
+    fix: f.fix,
   };
 }
 
@@ -102,8 +104,9 @@ export function ruleChecks(
       checks.push({ id, title, status: 'PASS', message: 'no findings', locations: [], helpText: docs });
       continue;
     }
-    const more = kept.length > 1 ? ` (+${kept.length - 1} more)` : '';
-    checks.push({ id, title, status: STATUS[level], message: `${kept[0]!.message}${more}`, locations: kept.map(locationOf), helpText: docs });
+    // each finding keeps its own message in its location; the check's message only counts them when there are several
+    const message = kept.length === 1 ? kept[0]!.message : `${kept.length} findings`;
+    checks.push({ id, title, status: STATUS[level], message, locations: kept.map(locationOf), helpText: docs });
   }
   settings.ignores.forEach((ig, i) => {
     const what = `ignore { rule: ${ig.rule}${ig.path ? `, path: ${ig.path}` : ''} }`;

@@ -1,4 +1,5 @@
 import { RULES } from '../../rules/index.js';
+import { ruleDocUrl } from '../report/projectLinks.js';
 
 /** `fathom rules` lists the rules; `fathom rules ID` prints one rule's documentation. */
 export function runRulesCommand(id: string | undefined): number {
@@ -15,6 +16,6 @@ export function runRulesCommand(id: string | undefined): number {
   const m = rule.meta;
   process.stdout.write(`${m.id} (${m.severity}): ${m.title}\n\n${m.docs}\n`);
   if (m.related.length > 0) process.stdout.write(`\nRelated: ${m.related.join(', ')}\n`);
-  process.stdout.write(`\nConfigure in .dive-ci:\n  rules:\n    ${m.id}: error|warn|info|off\n`);
+  process.stdout.write(`\nConfigure in .dive-ci:\n  rules:\n    ${m.id}: error|warn|info|off\n\nDocs: ${ruleDocUrl(m.id)}\n`);
   return 0;
 }

@@ -25,6 +25,9 @@ const locationOf = (f: DiffFinding): CheckLocation => ({
   ...(f.path !== undefined ? { path: f.path } : {}),
   ...(f.configField !== undefined ? { configField: f.configField } : {}),
   ...(f.layer !== undefined ? { layer: f.layer } : {}),
+  // each finding whole in every report (JUnit lists them; the console folds them)
+  message: `${f.ruleId}: ${f.message}`,
+  fix: f.fix,
 });
 
 function newFindingsCheck(diff: ImageDiff, level: DiffGateConfig['failOnNewFindings']): Check {
@@ -35,12 +38,11 @@ function newFindingsCheck(diff: ImageDiff, level: DiffGateConfig['failOnNewFindi
   const failing = fresh.filter((f) => f.level === 'error' || (level === 'warn' && f.level === 'warn'));
   if (fresh.length === 0) return { id, title, status: 'PASS', message: 'no new findings', locations: [] };
   const first = failing[0] ?? fresh[0]!;
-  const more = fresh.length > 1 ? ` (+${fresh.length - 1} more)` : '';
   return {
     id,
     title,
     status: failing.length > 0 ? 'FAIL' : 'WARN',
-    message: `${fresh.length} new finding(s): ${first.ruleId}: ${first.message}${more}`,
+    message: `${fresh.length} new finding(s): ${first.ruleId}: ${first.message}`,
     locations: fresh.map(locationOf),
   };
 }

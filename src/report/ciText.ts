@@ -23,11 +23,21 @@ export function ciText(ctx: ReportContext, opts: { color: boolean }): string {
 /** `Results:`, one `STATUS: id: reason` line per check, and dive's `Result:` line: what CI logs are grepped for. */
 export function resultLines(gate: GateResult, color: boolean): string[] {
   const lines = ['Results:'];
-  for (const c of gate.checks) lines.push(`  ${statusWord(c, color)}: ${c.id}${c.message ? `: ${c.message}` : ''}`);
+  for (const c of gate.checks) lines.push(`  ${statusWord(c, color)}: ${c.id}${c.message ? `: ${consoleMessage(c)}` : ''}`);
   const t = gate.tally;
   const summary = `Result:${gate.status} [Total:${t.total}] [Passed:${t.pass}] [Failed:${t.fail}] [Warn:${t.warn}] [Skipped:${t.skip}]`;
   lines.push(paint(color, gate.status === 'PASS' ? '32' : '31', summary));
   return lines;
+}
+
+/** The console folds a check's findings to its first; it says where the whole list is (every report file). */
+const SEE_ALL = 'every --report file (json, sarif, markdown, junit, gitlab) lists them all';
+
+function consoleMessage(c: Check): string {
+  const first = c.locations[0]?.message;
+  if (c.locations.length < 2 || first === undefined) return c.message;
+  const more = `(+${c.locations.length - 1} more; ${SEE_ALL})`;
+  return c.message.includes(first) ? `${c.message} ${more}` : `${c.message}: ${first} ${more}`;
 }
 
 /** The checks under the plain text report (no gate verdict: that is CI mode's). */
@@ -35,8 +45,9 @@ export function checksText(ctx: ReportContext): string {
   const lines = ['', 'Checks:'];
   for (const c of ctx.gate.checks) {
     lines.push(`  ${c.status}: ${c.id}: ${c.message}`);
-    for (const l of c.locations.slice(1, 6)) lines.push(`        ${l.path ?? l.configField ?? ''}`);
-    if (c.locations.length > 6) lines.push(`        … ${c.locations.length - 6} more`);
+    const listed = c.locations.length > 1 || c.locations[0]?.message !== c.message;
+    if (listed) for (const l of c.locations.slice(0, 6)) if (l.message !== undefined) lines.push(`        ${l.message}`);
+    if (c.locations.length > 6) lines.push(`        … ${c.locations.length - 6} more: ${SEE_ALL}`);
   }
   if (ctx.base) lines.push('', `Base image: layers 0..${ctx.base.count - 1} (${ctx.base.detail})`);
   return lines.join('\n') + '\n';

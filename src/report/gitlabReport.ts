@@ -1,27 +1,25 @@
-import { createHash } from 'node:crypto';
-import type { CheckLocation } from '../ci/check.js';
+import { imageKey } from '../ci/findingIdentity.js';
+import { gateFindings, type ReportFinding } from './reportFindings.js';
 import type { ReportContext } from './reportContext.js';
 
-const SEVERITY = { FAIL: 'major', WARN: 'minor' } as const;
+const SEVERITY = { error: 'major', warning: 'minor', note: 'info' } as const;
 
 /**
- * GitLab Code Quality JSON. The fingerprint hashes what the finding is about (check id and location), never its
- * position in the list or the measured value, so the same problem keeps its identity from one pipeline to the next.
+ * GitLab Code Quality JSON: one entry per finding with its own description. The fingerprint is the report's
+ * (the image's repository and what the finding is about, never its position or a measured value), so the same
+ * problem keeps its identity from one pipeline to the next and two images' entries never merge.
  */
+export function gitlabEntries(findings: readonly ReportFinding[], image: string) {
+  return findings.map((f) => ({
+    description: `${f.checkId}: ${f.message} (${image})`,
+    check_name: f.checkId,
+    fingerprint: f.fingerprint,
+    severity: SEVERITY[f.level],
+    location: { path: f.location.path ? f.location.path.replace(/^\/+/, '') : 'Dockerfile', lines: { begin: 1 } },
+  }));
+}
+
 export function gitlabReport(ctx: ReportContext) {
-  return ctx.gate.checks
-    .filter((c) => c.status === 'FAIL' || c.status === 'WARN')
-    .flatMap((c) => {
-      const locs: CheckLocation[] = c.locations.length > 0 ? [...c.locations] : [{ configField: 'image' }];
-      return locs.map((l) => {
-        const where = l.path ?? `image-config:${l.configField ?? 'image'}`;
-        return {
-          description: `${c.id}: ${c.message}`,
-          check_name: c.id,
-          fingerprint: createHash('sha256').update(`${c.id}\0${where}`).digest('hex'),
-          severity: SEVERITY[c.status as 'FAIL' | 'WARN'],
-          location: { path: l.path ? l.path.replace(/^\/+/, '') : 'Dockerfile', lines: { begin: 1 } },
-        };
-      });
-    });
+  const name = ctx.image.tags[0] ?? ctx.image.id;
+  return gitlabEntries(gateFindings(ctx.gate, imageKey(ctx.image.tags, ctx.image.id)), name);
 }

@@ -1,55 +1,86 @@
 import prettyBytes from 'pretty-bytes';
 import type { Check } from '../ci/check.js';
-import { percent } from './textReport.js';
+import { cell, code, plural } from './markdownText.js';
+import { ruleDocUrl } from './projectLinks.js';
 import { imageName, type ReportContext } from './reportContext.js';
 
 const ICON = { FAIL: '❌', WARN: '⚠️', PASS: '✅', SKIP: '⏭️' } as const;
-const ORDER = { FAIL: 0, WARN: 1, PASS: 2, SKIP: 3 } as const;
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)} %` : 'n/a (no user layers)');
 
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** A threshold's measured value against its limit in words and units, not dive's `%-user-wasted-bytes=…` string. */
+function thresholdText(c: Check): string | undefined {
+  if (c.value === undefined || c.threshold === undefined) return undefined;
+  const fail = c.status === 'FAIL';
+  if (c.id === 'lowestEfficiency') return `efficiency ${pct(c.value)} ${fail ? 'is below' : 'meets'} the minimum ${pct(c.threshold)}`;
+  if (c.id === 'highestUserWastedPercent') return `wasted bytes are ${pct(c.value)} of the user layers' bytes, ${fail ? 'above' : 'within'} the maximum ${pct(c.threshold)}`;
+  if (c.id === 'highestWastedBytes') return `${prettyBytes(c.value)} wasted, ${fail ? 'above' : 'within'} the maximum ${prettyBytes(c.threshold)}`;
+  return undefined;
+}
 
-/** A pull-request comment: verdict and figures up top, failed checks first, the biggest waste, details folded. */
+const resultText = (c: Check) => thresholdText(c) ?? c.message;
+
+/** Failed and warning checks in a table, the rest folded with their results. */
+function checksTable(checks: readonly Check[]): string[] {
+  const out: string[] = [];
+  const loud = checks.filter((c) => c.status === 'FAIL' || c.status === 'WARN').sort((a, b) => (a.status === b.status ? 0 : a.status === 'FAIL' ? -1 : 1));
+  if (loud.length > 0) {
+    out.push('| | check | result |', '|---|---|---|');
+    for (const c of loud) out.push(`| ${ICON[c.status]} | [${code(c.id)}](${ruleDocUrl(c.id)}) | ${cell(resultText(c))} |`);
+    out.push('');
+  }
+  const quiet = checks.filter((c) => c.status === 'PASS' || c.status === 'SKIP');
+  if (quiet.length > 0) {
+    out.push(`<details><summary>${plural(quiet.filter((c) => c.status === 'PASS').length, 'passed check')}, ${quiet.filter((c) => c.status === 'SKIP').length} skipped</summary>`, '');
+    out.push('| | check | result |', '|---|---|---|');
+    for (const c of quiet) out.push(`| ${ICON[c.status]} | [${code(c.id)}](${ruleDocUrl(c.id)}) | ${cell(resultText(c))} |`);
+    out.push('', '</details>', '');
+  }
+  return out;
+}
+
+/** Every finding, grouped by rule, each rule's heading linking to its documentation. */
+function findingsByRule(checks: readonly Check[]): string[] {
+  const out: string[] = [];
+  for (const c of checks) {
+    const found = c.locations.filter((l) => l.message !== undefined);
+    if (found.length === 0) continue;
+    out.push(`**${ICON[c.status]} [${c.id}](${ruleDocUrl(c.id)})** — ${c.title} (${plural(found.length, 'finding')})`, '');
+    for (const l of found) out.push(`- ${code(l.path ?? l.configField ?? '')}: ${l.message!.replace(/\r?\n/g, ' ')}${l.fix ? ` — fix: ${l.fix.replace(/\r?\n/g, ' ')}` : ''}`);
+    out.push('');
+  }
+  return out;
+}
+
+/**
+ * A pull-request comment: the verdict and one summary line first; failing and warning checks in a table, passes
+ * folded; every finding grouped by rule with links to the rule's docs; then the biggest waste and the layers.
+ */
 export function markdownReport(ctx: ReportContext): string {
   const { analysis: a, gate } = ctx;
   const t = gate.tally;
   const out: string[] = [];
-  out.push(`### ${gate.status === 'PASS' ? '✅' : '❌'} fathom: \`${cell(imageName(ctx.image))}\` ${gate.status === 'PASS' ? 'passed' : 'failed'}`);
+  out.push(`### ${gate.status === 'PASS' ? '✅' : '❌'} fathom: ${code(imageName(ctx.image))} ${gate.status === 'PASS' ? 'passed' : 'failed'}`);
   out.push('');
-  out.push(`${t.fail} failed · ${t.warn} warnings · ${t.pass} passed · ${t.skip} skipped`);
+  out.push(
+    `${plural(t.fail, 'failed check')} · ${plural(t.warn, 'warning')} · ${t.pass} passed · ${t.skip} skipped — ${prettyBytes(a.sizeBytes)}, efficiency ${pct(a.efficiency)}, ${prettyBytes(a.wastedBytes)} wasted, ${prettyBytes(a.reclaimableBytes)} reclaimable`,
+  );
   out.push('');
-  out.push('| image size | efficiency | wasted (dive) | user wasted | reclaimable |');
-  out.push('|---:|---:|---:|---:|---:|');
-  out.push(`| ${prettyBytes(a.sizeBytes)} | ${percent(a.efficiency)} | ${prettyBytes(a.wastedBytes)} | ${percent(a.userWastedPercent)} | ${prettyBytes(a.reclaimableBytes)} |`);
-  out.push('');
-  const sorted = [...gate.checks].sort((x: Check, y: Check) => ORDER[x.status] - ORDER[y.status]);
-  out.push('| | check | result |');
-  out.push('|---|---|---|');
-  for (const c of sorted) out.push(`| ${ICON[c.status]} | \`${c.id}\` | ${cell(c.message)} |`);
-  out.push('');
+  out.push(...checksTable(gate.checks));
+  out.push(...findingsByRule(gate.checks));
   if (a.hidden.length > 0) {
-    out.push('**Largest wasted files** (bytes shipped in a layer but not visible in the final image)');
-    out.push('');
-    out.push('| size | path | written by layer | hidden by layer | how |');
-    out.push('|---:|---|---:|---:|---|');
-    for (const h of a.hidden.slice(0, 10)) out.push(`| ${prettyBytes(h.size)} | \`${cell(h.path)}\` | ${h.writtenBy} | ${h.hiddenBy} | ${h.how} |`);
+    out.push('**Largest wasted files** (bytes shipped in a layer but not visible in the final image)', '');
+    out.push('| size | path | written by layer | hidden by layer | how |', '|---:|---|---:|---:|---|');
+    for (const h of a.hidden.slice(0, 10)) out.push(`| ${prettyBytes(h.size)} | ${cell(code(h.path))} | ${h.writtenBy} | ${h.hiddenBy} | ${h.how} |`);
+    if (a.hidden.length > 10) out.push('', `The ${a.hidden.length - 10} smaller ones are in the JSON report (\`--report json=FILE\`).`);
     out.push('');
   }
-  out.push('<details><summary>Layers</summary>');
-  out.push('');
-  out.push('| # | size | command |');
-  out.push('|---:|---:|---|');
-  for (const l of ctx.image.layers) out.push(`| ${l.index} | ${prettyBytes(l.size)} | \`${cell(l.command.slice(0, 120))}\` |`);
-  out.push('');
-  out.push('</details>');
+  out.push('<details><summary>Layers</summary>', '', '| # | size | command |', '|---:|---:|---|');
+  for (const l of ctx.image.layers) out.push(`| ${l.index} | ${prettyBytes(l.size)} | ${cell(code(l.command))} |`);
+  out.push('', '</details>');
   if (a.inefficient.length > 0) {
-    out.push('');
-    out.push("<details><summary>Inefficient files (dive's list)</summary>");
-    out.push('');
-    out.push('| count | wasted | path |');
-    out.push('|---:|---:|---|');
-    for (const f of a.inefficient.slice(0, 50)) out.push(`| ${f.count} | ${prettyBytes(f.cumulativeSize)} | \`${cell(f.path)}\` |`);
-    out.push('');
-    out.push('</details>');
+    out.push('', "<details><summary>Inefficient files (dive's list)</summary>", '', '| count | wasted | path |', '|---:|---:|---|');
+    for (const f of a.inefficient) out.push(`| ${f.count} | ${prettyBytes(f.cumulativeSize)} | ${cell(code(f.path))} |`);
+    out.push('', '</details>');
   }
   return out.join('\n') + '\n';
 }

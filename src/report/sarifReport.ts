@@ -1,39 +1,88 @@
-import type { Check, CheckLocation } from '../ci/check.js';
+import type { CheckLocation } from '../ci/check.js';
+import { checkMeta, type CheckMeta } from '../ci/checkMeta.js';
+import { imageKey } from '../ci/findingIdentity.js';
+import { FATHOM_REPOSITORY, ruleDocUrl } from './projectLinks.js';
+import { gateFindings, type ReportFinding } from './reportFindings.js';
 import { imageName, type ReportContext } from './reportContext.js';
+import { ruleMarkdown } from './ruleDoc.js';
 
-const LEVEL = { FAIL: 'error', WARN: 'warning', PASS: 'none', SKIP: 'none' } as const;
+const LEVEL = { error: 'error', warn: 'warning', info: 'note' } as const;
 
 /**
- * SARIF 2.1.0. Every result carries a location — GitHub code scanning rejects results without one: an in-image path
- * relative to the IMAGEROOT base, or the image config with the field as a logical location.
+ * Where a finding is. An in-image path is an artifact under the IMAGEROOT base (a whole-file finding: region
+ * line 1); a config field is the image config with the field as a logical location. GitHub code scanning rejects
+ * results without a location and wants a region on each.
  */
 export function sarifLocation(l: CheckLocation) {
   if (l.path) {
     return {
-      physicalLocation: { artifactLocation: { uri: encodeURI(l.path.replace(/^\/+/, '')), uriBaseId: 'IMAGEROOT' } },
+      physicalLocation: {
+        artifactLocation: { uri: encodeURI(l.path.replace(/^\/+/, '')), uriBaseId: 'IMAGEROOT' },
+        region: { startLine: 1 },
+      },
       ...(l.layer !== undefined ? { properties: { layer: l.layer } } : {}),
     };
   }
   return {
-    physicalLocation: { artifactLocation: { uri: 'image-config.json', uriBaseId: 'IMAGE' } },
+    physicalLocation: { artifactLocation: { uri: 'image-config.json', uriBaseId: 'IMAGE' }, region: { startLine: 1 } },
     logicalLocations: [{ fullyQualifiedName: l.configField ?? 'image', kind: 'member' }],
   };
 }
 
-export function sarifReport(ctx: ReportContext) {
-  const checks = ctx.gate.checks;
-  const ruleIds = [...new Set(checks.map((c) => c.id))];
-  const byId = new Map(checks.map((c) => [c.id, c] as const));
-  const results = checks
-    .filter((c) => c.status === 'FAIL' || c.status === 'WARN')
-    .map((c: Check) => ({
-      ruleId: c.id,
-      ruleIndex: ruleIds.indexOf(c.id),
-      level: LEVEL[c.status],
-      message: { text: c.message },
-      locations: (c.locations.length > 0 ? c.locations : [{ configField: 'image' }]).map(sarifLocation),
-      partialFingerprints: { fathomCheck: `${c.id}:${c.locations.map((l) => l.path ?? l.configField ?? '').join(',')}` },
-    }));
+/**
+ * `setuid-setgid` → `SetuidSetgid`, `lowestEfficiency` → `LowestEfficiencyCheck`: SARIF's `name` is for people
+ * and must differ from the opaque `id` even ignoring case (the multitool's SARIF1001).
+ */
+function ruleName(id: string): string {
+  const pascal = id.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return pascal.toLowerCase() === id.toLowerCase() ? `${pascal}Check` : pascal;
+}
+
+/** A rule's descriptor with everything GitHub shows and filters by. */
+export function sarifRule(m: CheckMeta) {
+  return {
+    id: m.id,
+    name: ruleName(m.id),
+    shortDescription: { text: m.title },
+    fullDescription: { text: m.docs },
+    help: { text: `${m.docs}\n\n${ruleDocUrl(m.id)}`, markdown: ruleMarkdown(m) },
+    helpUri: ruleDocUrl(m.id),
+    defaultConfiguration: { level: LEVEL[m.severity] },
+    properties: {
+      tags: [...m.tags],
+      precision: m.precision,
+      'problem.severity': LEVEL[m.severity] === 'note' ? 'recommendation' : LEVEL[m.severity],
+      ...(m.securitySeverity !== undefined ? { 'security-severity': m.securitySeverity.toFixed(1) } : {}),
+    },
+  };
+}
+
+export interface SarifRunInput {
+  readonly version: string;
+  /** The image the results are about: its name for people, its id. */
+  readonly imageName: string;
+  readonly imageId: string;
+  /** Code scanning's category: one per image, so two images' uploads do not replace each other's alerts. */
+  readonly automationId: string;
+  /** Every check id the run reports on, findings or not (their descriptors are listed). */
+  readonly checkIds: readonly string[];
+  readonly titles: ReadonlyMap<string, string>;
+  readonly findings: readonly ReportFinding[];
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+/** SARIF 2.1.0: one result per finding, each with its own message, location and stable fingerprint. */
+export function sarifLog(run: SarifRunInput) {
+  const ids = [...new Set([...run.checkIds, ...run.findings.map((f) => f.checkId)])];
+  const results = run.findings.map((f) => ({
+    ruleId: f.checkId,
+    ruleIndex: ids.indexOf(f.checkId),
+    level: f.level,
+    message: { text: f.fix !== undefined ? `${f.message}. Fix: ${f.fix}` : f.message },
+    locations: [sarifLocation(f.location)],
+    partialFingerprints: { 'fathomFinding/v1': f.fingerprint },
+    ...(f.baselineState !== undefined ? { baselineState: f.baselineState } : {}),
+  }));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -42,30 +91,44 @@ export function sarifReport(ctx: ReportContext) {
         tool: {
           driver: {
             name: 'fathom',
-            version: ctx.version,
-            informationUri: 'https://github.com/wagoodman/dive',
-            rules: ruleIds.map((id) => ({
-              id,
-              name: id,
-              shortDescription: { text: byId.get(id)!.title },
-              ...(byId.get(id)!.helpText ? { help: { text: byId.get(id)!.helpText! } } : {}),
-            })),
+            version: run.version,
+            semanticVersion: run.version,
+            informationUri: FATHOM_REPOSITORY,
+            rules: ids.map((id) => sarifRule(checkMeta(id, run.titles.get(id)))),
           },
         },
+        automationDetails: { id: run.automationId },
         originalUriBaseIds: {
-          IMAGEROOT: { uri: 'file:///', description: { text: `the merged root filesystem of ${imageName(ctx.image)}` } },
-          IMAGE: { uri: 'file:///', description: { text: `the image ${imageName(ctx.image)} (${ctx.image.id})` } },
+          IMAGEROOT: { uri: 'file:///', description: { text: `the merged root filesystem of ${run.imageName}` } },
+          IMAGE: { uri: 'file:///', description: { text: `the image ${run.imageName} (${run.imageId})` } },
         },
         results,
-        properties: {
-          image: imageName(ctx.image),
-          imageId: ctx.image.id,
-          efficiency: ctx.analysis.efficiency,
-          wastedBytes: ctx.analysis.wastedBytes,
-          userWastedPercent: ctx.analysis.userWastedPercent,
-          reclaimableBytes: ctx.analysis.reclaimableBytes,
-        },
+        properties: run.properties,
       },
     ],
   };
+}
+
+/** The `automationDetails.id` of an image's runs: `fathom/REPOSITORY/` (a tag or digest left out). */
+export const automationId = (command: string, key: string) => `${command}/${key}/`;
+
+export function sarifReport(ctx: ReportContext) {
+  const key = imageKey(ctx.image.tags, ctx.image.id);
+  return sarifLog({
+    version: ctx.version,
+    imageName: imageName(ctx.image),
+    imageId: ctx.image.id,
+    automationId: automationId('fathom', key),
+    checkIds: ctx.gate.checks.map((c) => c.id),
+    titles: new Map(ctx.gate.checks.map((c) => [c.id, c.title])),
+    findings: gateFindings(ctx.gate, key),
+    properties: {
+      image: imageName(ctx.image),
+      imageId: ctx.image.id,
+      efficiency: ctx.analysis.efficiency,
+      wastedBytes: ctx.analysis.wastedBytes,
+      userWastedPercent: ctx.analysis.userWastedPercent,
+      reclaimableBytes: ctx.analysis.reclaimableBytes,
+    },
+  });
 }
