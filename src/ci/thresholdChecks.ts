@@ -1,6 +1,7 @@
 import type { Analysis } from '../analysis/analyzeImage.js';
 import type { Check } from './check.js';
 import type { GateConfig } from './gateConfig.js';
+import { goFloat } from './goFloat.js';
 import type { Threshold } from './thresholdValue.js';
 
 const IMAGE = [{ configField: 'image' }];
@@ -9,8 +10,7 @@ function skip(id: string, title: string): Check {
   return { id, title, status: 'SKIP', message: 'rule disabled', locations: IMAGE };
 }
 
-/** Go's %v of a float64 prints the shortest round-trip form, as JavaScript's String does. */
-const v = (x: number) => String(x);
+const v = goFloat;
 
 function thresholdCheck(
   id: string,
@@ -36,15 +36,17 @@ function thresholdCheck(
 
 /** dive's three CI rules, with dive's strict comparisons and failure messages. */
 export function thresholdChecks(a: Analysis, cfg: GateConfig): Check[] {
+  // dive divides by zero when no layer is the user's: NaN, which no threshold comparison fails
+  const userWasted = a.userSizeBytes === 0 ? NaN : a.userWastedPercent;
   return [
     thresholdCheck(
       'highestUserWastedPercent',
       'Wasted bytes relative to the user layers',
       cfg.highestUserWastedPercent,
       a.userWastedPercent,
-      (limit) => limit < a.userWastedPercent,
-      (limit) => `too many bytes wasted, relative to the user bytes added (%-user-wasted-bytes=${v(a.userWastedPercent)} > threshold=${v(limit)})`,
-      (limit) => `%-user-wasted-bytes=${v(a.userWastedPercent)} <= threshold=${v(limit)}`,
+      (limit) => limit < userWasted,
+      (limit) => `too many bytes wasted, relative to the user bytes added (%-user-wasted-bytes=${v(userWasted)} > threshold=${v(limit)})`,
+      (limit) => `%-user-wasted-bytes=${v(userWasted)} <= threshold=${v(limit)}`,
     ),
     thresholdCheck(
       'highestWastedBytes',

@@ -13,7 +13,8 @@ export function analysisLines(a: Analysis): string[] {
   return [
     `  efficiency: ${percent(a.efficiency)}`,
     `  wastedBytes: ${a.wastedBytes} bytes (${diveBytes(a.wastedBytes)})`,
-    `  userWastedPercent: ${percent(a.userWastedPercent)}`,
+    // dive's 0/0 for an image without user layers prints NaN; the JSON keeps fathom's 0
+    `  userWastedPercent: ${a.userSizeBytes === 0 ? 'NaN %' : percent(a.userWastedPercent)}`,
     `  reclaimableBytes: ${a.reclaimableBytes} bytes (${diveBytes(a.reclaimableBytes)})`,
   ];
 }
