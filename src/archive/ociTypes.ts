@@ -35,6 +35,15 @@ export interface RawConfig {
 
 type Json = unknown;
 
+/**
+ * At most this many descriptors are visited below an index: nesting is capped in depth, and this caps the total (an
+ * index 10 wide and 7 deep, 28 KB, names 10^7 manifests).
+ */
+export const MAX_DESCRIPTORS = 10_000;
+
+/** The OCI digest grammar (algorithm:encoded): a digest becomes a path (blobs/ALG/HEX), so nothing else may pass. */
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
 function isObject(v: Json): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -72,11 +81,16 @@ function platform(v: Json): Platform | undefined {
 
 export function descriptor(v: Json, where: string): Descriptor {
   if (!isObject(v) || typeof v['digest'] !== 'string') throw new InputError(`${where}: a descriptor without a digest`);
+  if (!DIGEST.test(v['digest'])) throw new InputError(`${where}: digest ${JSON.stringify(v['digest'].slice(0, 200))} is not ALGORITHM:HEX`);
+  const size = v['size'];
+  if (size !== undefined && (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)) {
+    throw new InputError(`${where}: size ${JSON.stringify(size)} is not a byte count`);
+  }
   const p = platform(v['platform']);
   return {
     mediaType: str(v['mediaType']) ?? '',
     digest: v['digest'],
-    size: typeof v['size'] === 'number' ? v['size'] : -1,
+    size: typeof size === 'number' ? size : -1,
     ...(p ? { platform: p } : {}),
     annotations: stringRecord(v['annotations']),
   };

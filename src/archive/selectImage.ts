@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ArchiveContents } from './readArchive.js';
 import {
+  MAX_DESCRIPTORS,
   isIndexJson,
   parseConfig,
   parseDockerManifest,
@@ -101,8 +102,10 @@ function refNames(annotations: Record<string, string>): string[] {
 function ociCandidates(contents: ArchiveContents, archive: string): Candidate[] {
   const index = parseIndex(metadataJson(contents, 'index.json', archive), `${archive}: index.json`);
   const out: Candidate[] = [];
+  let visited = 0;
   const visit = (d: Descriptor, group: number, names: string[], annotations: Record<string, string>, depth: number) => {
     if (depth > 8) throw new InputError(`${archive}: index nesting deeper than 8 levels`);
+    if (++visited > MAX_DESCRIPTORS) throw new InputError(`${archive}: index.json and its nested indexes name more than ${MAX_DESCRIPTORS} manifests; refusing to visit them all`);
     const where = `${archive}: ${blobPath(d.digest)}`;
     const json = metadataJson(contents, blobPath(d.digest), archive);
     if (MANIFEST_LIST.test(d.mediaType) || isIndexJson(json)) {
