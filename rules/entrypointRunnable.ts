@@ -1,83 +1,8 @@
-import { posix } from 'node:path';
-import { commandArgv, envValue, findExecutable, isShellForm } from '../src/analysis/executables.js';
-import type { MergedTree } from '../src/analysis/mergedTree.js';
+import { commandArgv, findExecutable, isShellForm } from '../src/analysis/executables.js';
+import { ldSoConfDirs, searchDirs, type LibSearch } from '../src/analysis/libraryPath.js';
 import { joinPath, parentOf } from '../src/model/paths.js';
 import type { ElfFacts } from '../src/model/entryTypes.js';
-import type { ImageConfig } from '../src/model/imageTypes.js';
 import type { Finding, Rule, RuleContext } from './support/types.js';
-
-/** Debian/Ubuntu multiarch directory names by ELF e_machine. */
-const TRIPLETS: Record<number, string> = {
-  3: 'i386-linux-gnu',
-  40: 'arm-linux-gnueabihf',
-  21: 'powerpc64le-linux-gnu',
-  22: 's390x-linux-gnu',
-  62: 'x86_64-linux-gnu',
-  183: 'aarch64-linux-gnu',
-  243: 'riscv64-linux-gnu',
-};
-
-/**
- * glob(3)'s `*` and `?` within one file name; every other character, brackets included, stands for itself. The
- * pattern is the image's data: nothing in it may reach the regular-expression syntax.
- */
-function globRegExp(glob: string): RegExp {
-  const body = [...glob].map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\?*/]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`);
-}
-
-/** /etc/ld.so.conf and the files it includes (glob `*.conf` in a directory). */
-function ldSoConfDirs(tree: MergedTree): string[] {
-  const dirs: string[] = [];
-  const seen = new Set<string>();
-  const read = (path: string, depth: number) => {
-    if (depth > 4 || seen.has(path)) return;
-    seen.add(path);
-    for (const raw of (tree.text(path) ?? '').split('\n')) {
-      const line = raw.replace(/#.*/, '').trim();
-      if (!line) continue;
-      const inc = /^include\s+(.+)$/.exec(line);
-      if (inc) {
-        const pattern = inc[1]!.trim();
-        const dir = parentOf(pattern.startsWith('/') ? pattern : joinPath('/etc', pattern));
-        const re = globRegExp(pattern.slice(pattern.lastIndexOf('/') + 1));
-        const files = [...tree.entries()].filter((e) => parentOf(e.path) === dir && re.test(e.path.slice(dir.length + 1))).map((e) => e.path).sort();
-        for (const f of files) read(f, depth + 1);
-      } else {
-        dirs.push(...line.split(/[\s:,]+/).filter((d) => d.startsWith('/')));
-      }
-    }
-  };
-  read('/etc/ld.so.conf', 0);
-  return dirs;
-}
-
-function defaultDirs(facts: ElfFacts): string[] {
-  const t = TRIPLETS[facts.machine];
-  const multi = t ? [`/lib/${t}`, `/usr/lib/${t}`] : [];
-  const wide = facts.class === 64 ? ['/lib64', '/usr/lib64'] : [];
-  return [...multi, ...wide, '/lib', '/usr/lib', '/usr/local/lib'];
-}
-
-const expandOrigin = (dirs: readonly string[], objectPath: string) =>
-  dirs.map((d) => posix.normalize(d.replace(/\$\{?ORIGIN\}?/g, parentOf(objectPath))));
-
-interface LibSearch {
-  readonly tree: MergedTree;
-  readonly config: ImageConfig;
-  readonly exe: ElfFacts;
-  readonly confDirs: readonly string[];
-}
-
-/** Where ld.so looks for `name`, needed by the object at `from` (order as ld.so(8) describes). */
-function searchDirs(s: LibSearch, obj: ElfFacts, from: string): string[] {
-  const ldLibraryPath = (envValue(s.config, 'LD_LIBRARY_PATH') ?? '').split(':').filter(Boolean);
-  const head =
-    obj.runpath.length > 0
-      ? [...ldLibraryPath, ...expandOrigin(obj.runpath, from)]
-      : [...expandOrigin(obj.rpath, from), ...(s.exe.runpath.length === 0 ? s.exe.rpath : []), ...ldLibraryPath];
-  return [...head, ...s.confDirs, ...defaultDirs(s.exe)];
-}
 
 function checkElf(ctx: RuleContext, exePath: string, exe: ElfFacts, program: string): Finding[] {
   const out: Finding[] = [];

@@ -5,6 +5,8 @@ import type { AnalyzeArgs } from './analyzeCommand.js';
 import type { BuildArgs } from './buildCommand.js';
 import type { DiffArgs } from './diffCommand.js';
 import { fathomVersion } from './version.js';
+import type { StripArgs } from './stripCommand.js';
+import { stripOptions } from './stripOptions.js';
 
 /** Exit codes: 0 pass, 1 a check failed, 2 unusable input, configuration or usage. */
 export const EXIT_INPUT = 2;
@@ -123,6 +125,16 @@ async function main(argv: string[]): Promise<number> {
         if (args.head === '') args.head = '-';
         const { runDiff } = await import('./diffCommand.js');
         code = await runDiff(args);
+      },
+    )
+    .command<StripArgs>(
+      'strip <ref>',
+      'the smallest image that still starts: keep what the command needs (found statically), explain it, write it',
+      (y) => stripOptions(sourceOptions(y)),
+      async (args) => {
+        if (args.ref === '') args.ref = '-';
+        const { runStrip } = await import('./stripCommand.js');
+        code = await runStrip(args);
       },
     )
     .command<{ id?: string }>(

@@ -10,10 +10,15 @@ const MAX_DYNAMIC = 1 << 16;
 
 /** Files whose text the rules read; kept whole up to this size. */
 const TEXT_LIMIT = 256 << 10;
-const TEXT_FILES = new Set(['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/ld.so.conf', '/etc/os-release']);
+const TEXT_FILES = new Set(['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/ld.so.conf', '/etc/os-release', '/etc/nsswitch.conf', '/lib/apk/db/installed']);
 
+/** The few small files read as text; dpkg's per-package file lists (one line per file: memory follows the file count). */
 export function capturesText(path: string): boolean {
-  return TEXT_FILES.has(path) || (path.startsWith('/etc/ld.so.conf.d/') && path.endsWith('.conf'));
+  return (
+    TEXT_FILES.has(path) ||
+    (path.startsWith('/etc/ld.so.conf.d/') && path.endsWith('.conf')) ||
+    (path.startsWith('/var/lib/dpkg/info/') && path.endsWith('.list') && path.indexOf('/', 19) < 0)
+  );
 }
 
 const PEM_MARK = Buffer.from('-----BEGIN ');

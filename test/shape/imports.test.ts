@@ -24,6 +24,7 @@ const STAGES = [
   'src/report', // reports
   'src/review', // one image's whole review, for every command
   'src/diff', // two reviews compared: layers, files, findings, packages; the diff's gate and reports
+  'src/strip', // the smallest image that still starts: closure, profiles, the plan and the archive it writes
   'ui/model', // the browser's view model
   'ui/components', // Ink components over it
   'ui', // the browser's entry point

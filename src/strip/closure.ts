@@ -1,0 +1,145 @@
+import { envValue, findExecutable } from '../analysis/executables.js';
+import { findLibrary, ldSoConfDirs, type LibSearch } from '../analysis/libraryPath.js';
+import type { MergedTree } from '../analysis/mergedTree.js';
+import type { ElfFacts, FileEntry } from '../model/entryTypes.js';
+import type { ImageConfig } from '../model/imageTypes.js';
+import { parentOf } from '../model/paths.js';
+
+/** Why one path is kept: a root's label (`Entrypoint`, `--keep /etc/nginx/**`), or a relation to another kept path. */
+export interface KeepReason {
+  /** `Cmd`, `needed by`, `loader (PT_INTERP) of`, `#! interpreter of`, `symlink on the way to`, `profile nss` … */
+  readonly reason: string;
+  /** The kept path the reason points at; absent for a root. */
+  readonly by?: string;
+}
+
+/** A path the stripped image has: an entry of the image, or one strip makes (a placeholder, a declared directory). */
+export interface KeptPath extends KeepReason {
+  readonly path: string;
+  /** The visible entry, or undefined for one strip makes. */
+  readonly entry: FileEntry | undefined;
+  /** What strip makes when the image has no entry: an empty file or a directory, with this mode. */
+  readonly made?: { readonly kind: 'file' | 'dir'; readonly mode: number };
+}
+
+/** What kept the closure from being complete: the runtime would fail on it. */
+export interface ClosureProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * The set of paths a program needs, grown from roots: every symlink on the way kept as a symlink, hop by hop; for a
+ * regular file, its `#!` interpreter, or its ELF loader and every DT_NEEDED library on the loader's search path,
+ * recursively. Parent directories come with each path. Nothing here reads bytes: the facts are the layer reader's.
+ */
+export class Closure {
+  readonly kept = new Map<string, KeptPath>();
+  readonly problems: ClosureProblem[] = [];
+  readonly confDirs: readonly string[];
+  private readonly followed = new Set<string>();
+
+  constructor(
+    readonly tree: MergedTree,
+    readonly config: ImageConfig,
+  ) {
+    this.confDirs = ldSoConfDirs(tree);
+  }
+
+  has(path: string): boolean {
+    return this.kept.has(path);
+  }
+
+  /** Keep `path` itself (not what it points to), first reason wins. */
+  private add(path: string, why: KeepReason, made?: KeptPath['made']): void {
+    if (this.kept.has(path)) return;
+    const entry = this.tree.get(path);
+    this.kept.set(path, { path, entry, ...why, ...(made && !entry ? { made } : {}) });
+    for (let d = parentOf(path); d !== '/' && !this.kept.has(d); d = parentOf(d)) {
+      // a parent reached through a symlink (/lib → usr/lib) is the symlink itself: keep its target too
+      const parent = this.tree.get(d);
+      if (parent?.kind === 'symlink') this.keepPath(d, { reason: 'directory of', by: path });
+      else this.kept.set(d, { path: d, entry: parent, reason: 'directory of', by: path });
+    }
+  }
+
+  /** Something strip makes when the image lacks it (a declared directory, an empty placeholder file). */
+  make(path: string, why: KeepReason, made: NonNullable<KeptPath['made']>): void {
+    const r = this.tree.resolve(path);
+    if (r.ok) this.keepPath(path, why);
+    else this.add(path, why, made);
+  }
+
+  /**
+   * Keep a path as the kernel walks it: each symlink met (the last one too) and the entry it ends at. A regular file
+   * is then followed (interpreter, loader, libraries). Returns the resolved path, or undefined when it is missing.
+   */
+  keepPath(path: string, why: KeepReason, exe?: ElfFacts): string | undefined {
+    const r = this.tree.resolve(path);
+    for (const hop of r.hops) {
+      const link = hop.slice(0, hop.indexOf(' -> '));
+      this.add(link, r.ok ? { reason: 'symlink on the way to', by: r.path } : why);
+    }
+    if (!r.ok) return undefined;
+    this.add(r.path, why);
+    const own = this.tree.get(r.path);
+    if (own?.kind === 'hardlink' && own.link) this.keepPath(own.link, { reason: 'hard link target of', by: r.path });
+    if (r.entry.kind === 'file') this.follow(r.path, r.entry, exe);
+    return r.path;
+  }
+
+  /** Keep a whole directory tree as it is (every entry below it, symlinks followed). */
+  keepTree(dir: string, why: KeepReason): void {
+    const at = this.keepPath(dir, why);
+    if (at === undefined) return;
+    const prefix = at === '/' ? '/' : at + '/';
+    for (const e of this.tree.entries()) if (e.path.startsWith(prefix)) this.keepPath(e.path, { reason: 'inside', by: at });
+  }
+
+  /** A program named as the runtime names it (a bare name on PATH, a relative path against WorkingDir). */
+  keepProgram(name: string, why: KeepReason): string | undefined {
+    const found = findExecutable(this.tree, this.config, name);
+    if (!found.ok) {
+      this.problems.push({ path: name, message: found.error });
+      return undefined;
+    }
+    return this.keepPath(found.path, why);
+  }
+
+  private follow(path: string, entry: FileEntry, exe?: ElfFacts): void {
+    if (this.followed.has(path)) return;
+    this.followed.add(path);
+    const probe = entry.probe;
+    if (probe?.shebang !== undefined) return this.followScript(path, probe.shebang);
+    if (probe?.elf) this.followElf(path, probe.elf, exe ?? probe.elf);
+  }
+
+  private followScript(path: string, line: string): void {
+    const [interp, arg] = line.split(/\s+/);
+    if (!interp) return;
+    const why = { reason: '#! interpreter of', by: path };
+    if (this.keepPath(interp, why) === undefined) this.problems.push({ path, message: `${path}: its #! interpreter ${interp} is missing` });
+    else if (interp === '/usr/bin/env' && arg && !arg.startsWith('-')) this.keepProgram(arg, { reason: 'program /usr/bin/env runs for', by: path });
+  }
+
+  private followElf(path: string, elf: ElfFacts, exe: ElfFacts): void {
+    if (elf.interpreter && this.keepPath(elf.interpreter, { reason: 'loader (PT_INTERP) of', by: path }) === undefined) {
+      this.problems.push({ path, message: `${path}: its ELF interpreter ${elf.interpreter} is missing` });
+    }
+    const s: LibSearch = { tree: this.tree, config: this.config, exe, confDirs: this.confDirs };
+    for (const name of elf.needed) {
+      const lib = findLibrary(s, elf, path, name);
+      if (!lib.ok) {
+        this.problems.push({ path, message: `${path}: needs ${name}, found in none of ${[...new Set(lib.candidates.map(parentOf))].slice(0, 4).join(', ')}` });
+        continue;
+      }
+      // the executable's RPATH applies to its libraries too (ld.so(8)): its facts travel down the tree
+      this.keepPath(lib.opened, { reason: 'needed by', by: path }, exe);
+    }
+  }
+
+  /** The value of an environment variable of the config. */
+  env(name: string): string | undefined {
+    return envValue(this.config, name);
+  }
+}

@@ -1,0 +1,165 @@
+import picomatch from 'picomatch';
+import { commandArgv, isShellForm } from '../analysis/executables.js';
+import type { Review } from '../review/review.js';
+import { Closure, type KeptPath } from './closure.js';
+import { applyProfiles, type ProfileName, type ProfileReport } from './profiles.js';
+
+export interface StripOptions {
+  /** --exec PATH: more programs to keep with their closure. */
+  readonly exec?: readonly string[];
+  /** --keep GLOB: files and directories kept as they are. */
+  readonly keep?: readonly string[];
+  /** --package NAME: every file the package installed (dpkg's lists, apk's installed db). */
+  readonly packages?: readonly string[];
+  /** The profiles allowed (all unless --no-NAME). */
+  readonly profiles: ReadonlySet<ProfileName>;
+  /** --keep-shell: keep /bin/sh for a shell-form command. */
+  readonly keepShell?: boolean;
+}
+
+export interface DroppedPath {
+  readonly path: string;
+  readonly size: number;
+}
+
+export interface StripTotals {
+  readonly beforeBytes: number;
+  readonly afterBytes: number;
+  readonly beforeFiles: number;
+  readonly afterFiles: number;
+}
+
+export interface StripPlan {
+  /** Every path of the stripped filesystem with its reason, sorted by path. */
+  readonly kept: readonly KeptPath[];
+  readonly dropped: readonly DroppedPath[];
+  readonly profiles: readonly ProfileReport[];
+  readonly totals: StripTotals;
+  /** Why strip will not write an image (the result, or the image itself, could not start); empty when it can. */
+  readonly refusals: readonly string[];
+  /** The roots' labels, in the order given (`Cmd nginx`, `--exec /bin/bash` …), for the image's history. */
+  readonly roots: readonly string[];
+}
+
+/** dpkg's file lists (`/var/lib/dpkg/info/NAME[:ARCH].list`), else apk's installed db: the package's paths. */
+function packagePaths(c: Closure, name: string): string[] | undefined {
+  for (const list of [`/var/lib/dpkg/info/${name}.list`, ...[...c.tree.entries()].map((e) => e.path).filter((p) => p.startsWith(`/var/lib/dpkg/info/${name}:`) && p.endsWith('.list'))]) {
+    const text = c.tree.text(list);
+    if (text !== undefined) return text.split('\n').filter((l) => l.startsWith('/') && l !== '/.');
+  }
+  const apk = c.tree.text('/lib/apk/db/installed');
+  if (apk === undefined) return undefined;
+  for (const stanza of apk.split(/\n\n+/)) {
+    if (!stanza.split('\n').includes(`P:${name}`)) continue;
+    const out: string[] = [];
+    let dir = '';
+    for (const line of stanza.split('\n')) {
+      if (line.startsWith('F:')) out.push((dir = '/' + line.slice(2)));
+      else if (line.startsWith('R:')) out.push(`${dir}/${line.slice(2)}`);
+    }
+    return out;
+  }
+  return undefined;
+}
+
+/** The command's roots, with the refusal for a shell-form command and no shell. */
+function commandRoots(c: Closure, opts: StripOptions, roots: string[], refusals: string[]): void {
+  const config = c.config;
+  const argv = commandArgv(config);
+  const field = config.entrypoint?.length ? 'Entrypoint' : 'Cmd';
+  if (argv.length === 0) return;
+  if (isShellForm(argv)) {
+    if (!opts.keepShell) {
+      refusals.push(`the ${field} is in shell form (${argv.slice(0, 3).join(' ')}): the stripped image would need /bin/sh — keep it with --keep-shell, or use the exec form`);
+      return;
+    }
+    roots.push(`${field} ${argv[0]} (--keep-shell)`);
+    c.keepProgram(argv[0]!, { reason: `${field} (shell form, --keep-shell)` });
+    // the program the shell line starts, when its first word names one
+    const first = argv[2]?.trim().split(/\s+/)[0];
+    if (first && /^[\w./-]+$/.test(first)) c.keepProgram(first, { reason: `${field} (run by the shell)` });
+    return;
+  }
+  roots.push(`${field} ${argv[0]}`);
+  c.keepProgram(argv[0]!, { reason: field });
+}
+
+function userRoots(c: Closure, opts: StripOptions, roots: string[], refusals: string[]): void {
+  for (const p of opts.exec ?? []) {
+    roots.push(`--exec ${p}`);
+    c.keepProgram(p, { reason: `--exec ${p}` });
+  }
+  for (const glob of opts.keep ?? []) {
+    roots.push(`--keep ${glob}`);
+    const match = picomatch(glob, { dot: true });
+    const hits = [...c.tree.entries()].filter((e) => match(e.path));
+    if (hits.length === 0) refusals.push(`--keep ${glob}: no path of the image matches`);
+    for (const e of hits) e.kind === 'dir' ? c.keepTree(e.path, { reason: `--keep ${glob}` }) : c.keepPath(e.path, { reason: `--keep ${glob}` });
+  }
+  for (const name of opts.packages ?? []) {
+    roots.push(`--package ${name}`);
+    const paths = packagePaths(c, name);
+    if (!paths) refusals.push(`--package ${name}: no such package in the image's dpkg lists (/var/lib/dpkg/info) or apk db`);
+    for (const p of paths ?? []) if (c.tree.resolve(p, false).ok) c.keepPath(p, { reason: `--package ${name}` });
+  }
+}
+
+function totals(review: Review, kept: readonly KeptPath[]): { totals: StripTotals; dropped: DroppedPath[] } {
+  const keptSet = new Set(kept.map((k) => k.path));
+  const dropped: DroppedPath[] = [];
+  let beforeBytes = 0;
+  let beforeFiles = 0;
+  for (const e of review.tree.entries()) {
+    if (e.kind === 'dir') continue;
+    beforeFiles++;
+    beforeBytes += e.size;
+    if (!keptSet.has(e.path)) dropped.push({ path: e.path, size: e.size });
+  }
+  const files = kept.filter((k) => k.entry ? k.entry.kind !== 'dir' : k.made?.kind === 'file');
+  const sizeOf = (k: KeptPath) => {
+    if (k.entry?.kind !== 'hardlink') return k.entry?.kind === 'file' ? k.entry.size : 0;
+    const r = review.tree.resolve(k.path);
+    return r.ok ? r.entry.size : 0;
+  };
+  const afterBytes = files.reduce((s, k) => s + sizeOf(k), 0);
+  dropped.sort((a, b) => b.size - a.size || (a.path < b.path ? -1 : 1));
+  return { totals: { beforeBytes, afterBytes, beforeFiles, afterFiles: files.length }, dropped };
+}
+
+/**
+ * The stripped filesystem, statically: the closure of the roots, the profiles the evidence calls for, and why each
+ * path is kept. Refuses (with the reason) when the image cannot start as it is, or the result could not.
+ */
+export function planStrip(review: Review, opts: StripOptions): StripPlan {
+  const c = new Closure(review.tree, review.image.config);
+  const roots: string[] = [];
+  const refusals: string[] = [];
+  const broken = review.findings.get('entrypoint-runnable') ?? [];
+  if (broken.length > 0) refusals.push(`the image cannot start as it is: ${broken[0]!.message} — strip keeps what the program needs, it cannot supply what is missing`);
+  commandRoots(c, opts, roots, refusals);
+  userRoots(c, opts, roots, refusals);
+  if (roots.length === 0) refusals.push('nothing to keep: the image has no Entrypoint or Cmd; name programs with --exec or paths with --keep');
+  const profiles = applyProfiles(c, opts.profiles);
+  for (const p of c.problems) refusals.push(p.message);
+  const kept = [...c.kept.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { kept, profiles, refusals: [...new Set(refusals)], roots, ...totals(review, kept) };
+}
+
+/** `--why PATH`: the chain from a kept path to its root (`libc.so.6 ← needed by /usr/sbin/nginx ← Cmd`). */
+export function whyKept(plan: StripPlan, path: string): string[] | undefined {
+  const byPath = new Map(plan.kept.map((k) => [k.path, k]));
+  let item = byPath.get(path);
+  if (!item) return undefined;
+  const chain = [path];
+  const seen = new Set<string>();
+  while (item) {
+    if (!item.by || seen.has(item.by)) {
+      chain.push(item.reason);
+      break;
+    }
+    seen.add(item.by);
+    chain.push(`${item.reason} ${item.by}`);
+    item = byPath.get(item.by);
+  }
+  return chain;
+}

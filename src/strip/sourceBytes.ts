@@ -1,0 +1,118 @@
+import { createWriteStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { posix } from 'node:path';
+import { InputError } from '../errors.js';
+import { decompress } from '../layer/compression.js';
+import { peek, sniffCompression } from '../layer/sniff.js';
+import { normalizeTarPath } from '../layer/tarPath.js';
+import type { Image } from '../model/imageTypes.js';
+import { tarEntries } from '../tar/tarEntries.js';
+
+/** Where one kept file's bytes are: in the source archive file (a plain layer in a plain archive) or the spool. */
+interface Located {
+  readonly in: 'archive' | 'spool';
+  readonly offset: number;
+  readonly size: number;
+}
+
+/** What the second read of the source gives: the original config blob, and each kept file's bytes by offset. */
+export interface SourceBytes {
+  readonly config: Buffer;
+  /** The bytes of the file `path` as layer `layer` holds it. */
+  read(layer: number, path: string): AsyncIterable<Buffer>;
+  close(): Promise<void>;
+}
+
+const key = (layer: number, path: string) => `${layer}\0${path}`;
+const outerPath = (name: string) => posix.normalize(name).replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/$/, '');
+
+async function drain(body: AsyncIterable<Buffer>): Promise<void> {
+  for await (const _ of body) void _;
+}
+
+/**
+ * One more pass over the source archive (a regular file) for the kept files: a plain layer of a plain archive is only
+ * walked (its files are read later by offset, straight from the archive); a compressed layer's kept files are copied
+ * into a spool file under `spoolDir` as they stream, since a compressed stream cannot be read by offset. Layers with
+ * no kept file are skipped unread; nothing else is held in memory but the offsets.
+ */
+export async function readSourceBytes(archive: string, image: Image, wanted: ReadonlyMap<number, ReadonlySet<string>>, spoolDir: string): Promise<SourceBytes> {
+  const located = new Map<string, Located>();
+  const spoolPath = join(spoolDir, 'spool');
+  const spool = createWriteStream(spoolPath);
+  let spoolAt = 0;
+  let config: Buffer | undefined;
+  const layerAt = new Map(image.layers.map((l) => [l.archivePath, l]));
+  const configHex = image.id.replace(/^sha256:/, '');
+  const input = await open(archive, 'r');
+  try {
+    const first = await peek(input.createReadStream({ highWaterMark: 1 << 20, autoClose: false }) as AsyncIterable<Buffer>, 512);
+    const outerCompressed = sniffCompression(first.head) !== 'none';
+    const outer = decompress(first.stream, sniffCompression(first.head), archive);
+    for await (const { header, body } of tarEntries(outer, archive)) {
+      const path = outerPath(header.name);
+      const layer = layerAt.get(path);
+      const base = path.slice(path.lastIndexOf('/') + 1);
+      if (header.type === 'file' && (base === configHex || base === `${configHex}.json`)) {
+        const parts: Buffer[] = [];
+        for await (const c of body) parts.push(c);
+        config = Buffer.concat(parts);
+        continue;
+      }
+      const want = layer ? wanted.get(layer.index) : undefined;
+      if (!layer || !want || want.size === 0 || header.type !== 'file') {
+        await drain(body);
+        continue;
+      }
+      const byOffset = !outerCompressed && layer.compression === 'none';
+      for await (const inner of tarEntries(decompress(body, layer.compression, `${archive}: ${path}`), `${archive}: ${path}`)) {
+        const p = normalizeTarPath(inner.header.name);
+        if ((inner.header.type !== 'file' && inner.header.type !== 'contiguous-file') || !want.has(p)) {
+          if (!byOffset) await drain(inner.body);
+          continue;
+        }
+        if (byOffset) {
+          located.set(key(layer.index, p), { in: 'archive', offset: header.byteOffset + inner.header.byteOffset, size: inner.header.size });
+          continue;
+        }
+        const at = spoolAt;
+        for await (const c of inner.body) {
+          spoolAt += c.length;
+          if (!spool.write(c)) await new Promise<void>((r) => spool.once('drain', () => r()));
+        }
+        located.set(key(layer.index, p), { in: 'spool', offset: at, size: spoolAt - at });
+      }
+    }
+  } finally {
+    await new Promise<void>((r) => spool.end(r));
+  }
+  if (!config) {
+    await input.close();
+    throw new InputError(`${archive}: the image config ${image.id} is not in the archive on the second read (did the file change?)`);
+  }
+  const spoolFile = await open(spoolPath, 'r');
+  return {
+    config,
+    read: (layer, path) => {
+      const at = located.get(key(layer, path));
+      if (!at) throw new InputError(`${archive}: ${path} of layer ${layer} was not found on the second read (did the file change?)`);
+      return ranged(at.in === 'archive' ? input : spoolFile, at.offset, at.size);
+    },
+    close: async () => {
+      await input.close();
+      await spoolFile.close();
+    },
+  };
+}
+
+async function* ranged(file: FileHandle, offset: number, size: number): AsyncGenerator<Buffer> {
+  const CHUNK = 1 << 20;
+  for (let done = 0; done < size; ) {
+    const buf = Buffer.alloc(Math.min(CHUNK, size - done));
+    const { bytesRead } = await file.read(buf, 0, buf.length, offset + done);
+    if (bytesRead === 0) throw new InputError(`the archive ended before a kept file's bytes (did the file change?)`);
+    done += bytesRead;
+    yield buf.subarray(0, bytesRead);
+  }
+}

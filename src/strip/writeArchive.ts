@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import type { MergedTree } from '../analysis/mergedTree.js';
+import { ConfigError } from '../errors.js';
+import type { Image } from '../model/imageTypes.js';
+import type { KeptPath } from './closure.js';
+import type { StripPlan } from './plan.js';
+import { readSourceBytes, type SourceBytes } from './sourceBytes.js';
+
+export type ArchiveFormat = 'docker' | 'oci';
+
+export interface WriteOptions {
+  /** The source archive file, read a second time for the kept files' bytes. */
+  readonly source: string;
+  readonly output: string;
+  readonly format: ArchiveFormat;
+  /** Seconds since the epoch for every time in the output (SOURCE_DATE_EPOCH; 0 when unset). */
+  readonly epoch: number;
+  /** The name the loaded image gets (RepoTags / org.opencontainers.image.ref.name). */
+  readonly tag?: string;
+}
+
+export interface WrittenImage {
+  readonly id: string;
+  readonly diffId: string;
+  readonly layerBytes: number;
+  readonly archiveBytes: number;
+}
+
+/** Where a kept regular file's content lives: its own entry, or a hard link's target. */
+function contentOf(tree: MergedTree, k: KeptPath): { layer: number; path: string; size: number } | undefined {
+  const e = k.entry;
+  if (e?.kind === 'file') return { layer: e.layer, path: e.path, size: e.size };
+  if (e?.kind === 'hardlink' && e.link) {
+    const t = tree.get(e.link);
+    if (t?.kind === 'file') return { layer: t.layer, path: t.path, size: t.size };
+  }
+  return undefined;
+}
+
+type Header = tar.Header;
+
+function headerOf(k: KeptPath, mtime: Date, size: number): Partial<Header> & { name: string } | undefined {
+  const name = k.path.slice(1);
+  const owner = { uid: k.entry?.uid ?? 0, gid: k.entry?.gid ?? 0, mtime };
+  const kind = k.entry ? k.entry.kind : k.made?.kind;
+  const mode = k.entry?.mode ?? k.made?.mode ?? 0o644;
+  if (kind === 'dir') return { name: name + '/', type: 'directory', mode, size: 0, ...owner };
+  if (kind === 'symlink') return { name, type: 'symlink', linkname: k.entry!.link ?? '', mode, size: 0, ...owner };
+  if (kind === 'file' || kind === 'hardlink') return { name, type: 'file', mode, size, ...owner };
+  // devices and FIFOs: the runtime provides /dev; the model keeps no device numbers
+  return undefined;
+}
+
+/** The one layer: every kept path sorted, times fixed, bytes from the source; its sha256 is the diff_id. */
+async function writeLayer(plan: StripPlan, tree: MergedTree, bytes: SourceBytes, file: string, mtime: Date): Promise<{ diffId: string; size: number }> {
+  const pack = tar.pack();
+  const hash = createHash('sha256');
+  pack.on('data', (c: unknown) => void hash.update(c as Buffer));
+  const written = pipeline(pack, createWriteStream(file));
+  for (const k of plan.kept) {
+    if (k.path === '/') continue;
+    const content = contentOf(tree, k);
+    const h = headerOf(k, mtime, content?.size ?? 0);
+    if (!h) continue;
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error | null) => (err ? reject(err) : resolve());
+      if (!content || content.size === 0) return void pack.entry(h, Buffer.alloc(0), done);
+      const sink = pack.entry(h, done);
+      (async () => {
+        for await (const c of bytes.read(content.layer, content.path)) if (!sink.write(c)) await new Promise<void>((r) => sink.once('drain', () => r()));
+        sink.end(undefined);
+      })().catch(reject);
+    });
+  }
+  pack.finalize();
+  await written;
+  return { diffId: 'sha256:' + hash.digest('hex'), size: (await stat(file)).size };
+}
+
+/** The original config with the one layer and a history that says how it was made. */
+function strippedConfig(original: Buffer, plan: StripPlan, diffId: string, epoch: number): Buffer {
+  const config = JSON.parse(original.toString('utf8')) as Record<string, unknown>;
+  const created = new Date(epoch * 1000).toISOString();
+  const t = plan.totals;
+  config['created'] = created;
+  config['rootfs'] = { type: 'layers', diff_ids: [diffId] };
+  config['history'] = [
+    {
+      created,
+      created_by: `fathom strip (${plan.roots.join(', ')})`,
+      comment: `kept ${t.afterFiles} of ${t.beforeFiles} files, ${t.afterBytes} of ${t.beforeBytes} bytes; profiles: ${plan.profiles.filter((p) => p.on).map((p) => p.name).join(', ') || 'none'}`,
+    },
+  ];
+  return Buffer.from(JSON.stringify(config));
+}
+
+interface Member {
+  readonly name: string;
+  readonly data?: Buffer;
+  readonly file?: string;
+  readonly size: number;
+}
+
+async function writeOuter(members: readonly Member[], file: string, mtime: Date): Promise<void> {
+  const pack = tar.pack();
+  const written = pipeline(pack, createWriteStream(file));
+  for (const m of members) {
+    await new Promise<void>((resolve, reject) => {
+      const header = { name: m.name, mode: 0o644, uid: 0, gid: 0, mtime, size: m.size, type: 'file' as const };
+      if (m.data) return void pack.entry(header, m.data, (err) => (err ? reject(err) : resolve()));
+      const sink = pack.entry(header, (err) => (err ? reject(err) : resolve()));
+      pipeline(createReadStream(m.file!), sink).catch(reject);
+    });
+  }
+  pack.finalize();
+  await written;
+}
+
+const sha256 = (b: Buffer) => 'sha256:' + createHash('sha256').update(b).digest('hex');
+const hex = (d: string) => d.slice('sha256:'.length);
+
+function dockerMembers(layerFile: string, layerSize: number, diffId: string, config: Buffer, tag: string | undefined): Member[] {
+  const configName = `${hex(sha256(config))}.json`;
+  const layerName = `${hex(diffId)}/layer.tar`;
+  const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: tag ? [tag] : [], Layers: [layerName] }]));
+  return [
+    { name: layerName, file: layerFile, size: layerSize },
+    { name: configName, data: config, size: config.length },
+    { name: 'manifest.json', data: manifest, size: manifest.length },
+  ];
+}
+
+function ociMembers(layerFile: string, layerSize: number, diffId: string, config: Buffer, tag: string | undefined): Member[] {
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha256(config), size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: diffId, size: layerSize }],
+    }),
+  );
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length, ...(tag ? { annotations: { 'org.opencontainers.image.ref.name': tag } } : {}) }],
+    }),
+  );
+  const layout = Buffer.from('{"imageLayoutVersion":"1.0.0"}');
+  return [
+    { name: 'oci-layout', data: layout, size: layout.length },
+    { name: 'index.json', data: index, size: index.length },
+    { name: `blobs/sha256/${hex(diffId)}`, file: layerFile, size: layerSize },
+    { name: `blobs/sha256/${hex(sha256(config))}`, data: config, size: config.length },
+    { name: `blobs/sha256/${hex(sha256(manifest))}`, data: manifest, size: manifest.length },
+  ];
+}
+
+/**
+ * Write the stripped image: one uncompressed layer on scratch, the original config and a history entry, in
+ * `docker save` form (or an OCI archive). Deterministic: the same source and plan give the same bytes. Work files
+ * live in a fresh directory beside the output and are removed; the output appears whole or not at all (a rename).
+ */
+export async function writeStrippedImage(plan: StripPlan, image: Image, tree: MergedTree, opts: WriteOptions): Promise<WrittenImage> {
+  let work: string;
+  try {
+    work = await mkdtemp(join(dirname(opts.output), '.fathom-strip-'));
+  } catch (err) {
+    throw new ConfigError(`${opts.output}: cannot write there (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    const wanted = new Map<number, Set<string>>();
+    for (const k of plan.kept) {
+      const c = contentOf(tree, k);
+      if (c && c.size > 0) (wanted.get(c.layer) ?? wanted.set(c.layer, new Set()).get(c.layer)!).add(c.path);
+    }
+    const bytes = await readSourceBytes(opts.source, image, wanted, work);
+    const mtime = new Date(opts.epoch * 1000);
+    const layerFile = join(work, 'layer.tar');
+    let layer: { diffId: string; size: number };
+    try {
+      layer = await writeLayer(plan, tree, bytes, layerFile, mtime);
+    } finally {
+      await bytes.close();
+    }
+    const config = strippedConfig(bytes.config, plan, layer.diffId, opts.epoch);
+    const members = (opts.format === 'oci' ? ociMembers : dockerMembers)(layerFile, layer.size, layer.diffId, config, opts.tag);
+    const partial = join(work, 'out.tar');
+    await writeOuter(members, partial, mtime);
+    const archiveBytes = (await stat(partial)).size;
+    await rename(partial, opts.output);
+    return { id: sha256(config), diffId: layer.diffId, layerBytes: layer.size, archiveBytes };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
