@@ -1,3 +1,4 @@
+import { rethrowAt } from '../errors.js';
 import { buildImage } from '../model/buildImage.js';
 import type { Image } from '../model/imageTypes.js';
 import type { PathTable } from '../model/pathTable.js';
@@ -16,6 +17,10 @@ export interface LoadOptions extends SelectOptions {
 /** From an archive byte stream to the image model, in one streaming pass. */
 export async function loadImage(input: AsyncIterable<Buffer>, name: string, options: LoadOptions): Promise<Image> {
   const contents = await readArchive(input, name, options.onProgress, options.filePath, options.paths);
-  const selected = selectImage(contents, name, options);
-  return buildImage(describeImage(contents, selected, name));
+  try {
+    const selected = selectImage(contents, name, options);
+    return buildImage(describeImage(contents, selected, name));
+  } catch (err) {
+    rethrowAt(name, err);
+  }
 }

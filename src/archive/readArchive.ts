@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, rethrowAt } from '../errors.js';
 import { decompress } from '../layer/compression.js';
 import { looksLikeTar, peek, sniffCompression } from '../layer/sniff.js';
-import { BLOCK } from '../tar/tarHeader.js';
+import { BLOCK, type TarHeader } from '../tar/tarHeader.js';
 import { tarEntries } from '../tar/tarEntries.js';
 import { readLayerBlob } from '../layer/readLayer.js';
 import type { LayerBlob } from '../model/imageDescription.js';
@@ -49,6 +49,60 @@ function isJsonStart(head: Buffer): boolean {
   return false;
 }
 
+interface MemberReader {
+  readonly name: string;
+  readonly filePath: string | undefined;
+  readonly compressed: boolean;
+  readonly paths: PathTable;
+  readonly metadata: Map<string, MetadataFile>;
+  readonly layers: Map<string, LayerBlob>;
+  readonly digests: Map<string, string>;
+  readonly links: Map<string, string>;
+}
+
+/**
+ * A member whose name an earlier member had: the same bytes twice are harmless, different ones are ambiguous (a
+ * member named `manifest.json\0evil` is `manifest.json` to every tar reader, and would silently replace it).
+ */
+function checkUnique(r: MemberReader, path: string, digest: string): void {
+  const before = r.digests.get(path);
+  if (before !== undefined && before !== digest) throw new InputError(`${r.name}: ${path} appears twice in the archive with different contents`);
+  if (r.links.has(path)) throw new InputError(`${r.name}: ${path} appears twice in the archive, as a link and as a file`);
+}
+
+/** One member of the outer tar: a link, a layer blob (by its magic bytes) or a file kept as metadata when JSON. */
+async function readMember(r: MemberReader, header: TarHeader, path: string, body: AsyncIterable<Buffer>): Promise<void> {
+  if (!Number.isSafeInteger(header.size)) throw new InputError(`${r.name}: ${path}: a member size of ${header.size} bytes, above 2^53`);
+  if (header.type === 'symlink' || header.type === 'link') {
+    const target = header.type === 'symlink' ? posix.join(posix.dirname(path), header.linkname) : header.linkname;
+    if (r.digests.has(path)) throw new InputError(`${r.name}: ${path} appears twice in the archive, as a file and as a link`);
+    r.links.set(path, archivePath(target));
+    return;
+  }
+  if (header.type !== 'file' && header.type !== 'contiguous-file') return;
+  const p = await peek(body, BLOCK);
+  if (header.size > 0 && (sniffCompression(p.head) !== 'none' || looksLikeTar(p.head))) {
+    // in a plain (not gzip'd) archive file the blob's bytes sit at the entry's data offset
+    const range = r.filePath && !r.compressed ? { path: r.filePath, offset: header.byteOffset, size: header.size } : undefined;
+    const blob = await readLayerBlob(p.stream, `${r.name}: ${path}`, range, r.paths);
+    checkUnique(r, path, blob.digest);
+    r.layers.set(path, blob);
+    r.digests.set(path, blob.digest);
+    return;
+  }
+  const hash = createHash('sha256');
+  const keep = isJsonStart(p.head) && header.size <= MAX_METADATA_BYTES;
+  const parts: Buffer[] = [];
+  for await (const chunk of p.stream) {
+    hash.update(chunk);
+    if (keep) parts.push(chunk);
+  }
+  const digest = 'sha256:' + hash.digest('hex');
+  checkUnique(r, path, digest);
+  r.digests.set(path, digest);
+  if (keep) r.metadata.set(path, { text: Buffer.concat(parts).toString('utf8'), digest });
+}
+
 /**
  * One pass over an image archive (optionally gzip-compressed as a whole). Layer blobs are recognised by their
  * magic bytes and read as they stream past, whatever their name and wherever the manifest sits; JSON files are
@@ -87,35 +141,15 @@ export async function readArchive(
   }
   const outer = decompress(first.stream, compression, name);
 
-  for await (const { header, body } of tarEntries(outer, name)) {
-    entries++;
-    const path = archivePath(header.name);
-    current = path;
-    if (header.type === 'symlink' || header.type === 'link') {
-      const target = header.type === 'symlink' ? posix.join(posix.dirname(path), header.linkname) : header.linkname;
-      links.set(path, archivePath(target));
-      continue;
+  const read: MemberReader = { name, filePath, compressed, paths, metadata, layers, digests, links };
+  try {
+    for await (const { header, body } of tarEntries(outer, name)) {
+      entries++;
+      current = archivePath(header.name);
+      await readMember(read, header, current, body);
     }
-    if (header.type !== 'file' && header.type !== 'contiguous-file') continue;
-    const p = await peek(body, BLOCK);
-    if (header.size > 0 && (sniffCompression(p.head) !== 'none' || looksLikeTar(p.head))) {
-      // in a plain (not gzip'd) archive file the blob's bytes sit at the entry's data offset
-      const range = filePath && !compressed ? { path: filePath, offset: header.byteOffset, size: header.size } : undefined;
-      const blob = await readLayerBlob(p.stream, `${name}: ${path}`, range, paths);
-      layers.set(path, blob);
-      digests.set(path, blob.digest);
-    } else {
-      const hash = createHash('sha256');
-      const keep = isJsonStart(p.head) && header.size <= MAX_METADATA_BYTES;
-      const parts: Buffer[] = [];
-      for await (const chunk of p.stream) {
-        hash.update(chunk);
-        if (keep) parts.push(chunk);
-      }
-      const digest = 'sha256:' + hash.digest('hex');
-      digests.set(path, digest);
-      if (keep) metadata.set(path, { text: Buffer.concat(parts).toString('utf8'), digest });
-    }
+  } catch (err) {
+    rethrowAt(current ? `${name}: ${current}` : name, err);
   }
   if (entries === 0) throw new InputError(`${name}: the archive holds no entries`);
   return { metadata, layers, paths, digests, links, compressed };

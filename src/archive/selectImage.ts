@@ -151,6 +151,7 @@ function configFor(contents: ArchiveContents, c: Candidate, archive: string) {
   const configPath = c.manifest ? blobPath(c.manifest.config.digest) : c.docker!.config;
   const resolved = resolveArchivePath(contents, configPath);
   const file = contents.metadata.get(resolved);
+  if (!file && contents.digests.has(resolved)) throw new InputError(`${archive}: image config ${configPath} is not a JSON object`);
   if (!file) throw new InputError(`${archive}: missing image config ${configPath}`);
   if (c.manifest && file.digest !== c.manifest.config.digest) {
     throw new InputError(`${archive}: image config ${configPath} has digest ${file.digest}, the manifest says ${c.manifest.config.digest}`);
@@ -172,7 +173,7 @@ export function selectImage(contents: ArchiveContents, archive: string, options:
   let cands = hasIndex ? ociCandidates(contents, archive) : dockerCandidates(contents, archive);
   // Docker >= 25 writes both: take the names people know (RepoTags) from manifest.json
   const docker = hasIndex && hasDocker ? dockerCandidates(contents, archive) : [];
-  if (cands.length === 0) throw new InputError(`${archive}: the index lists no runnable image`);
+  if (cands.length === 0) throw new InputError(`${archive}: ${hasIndex ? 'index.json lists no runnable image' : 'manifest.json lists no image'}`);
 
   if (options.image !== undefined) {
     const want = options.image;

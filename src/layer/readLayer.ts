@@ -1,4 +1,5 @@
 import xxhash from 'xxhash-wasm';
+import { InputError, rethrowAt } from '../errors.js';
 import type { LayerBlob } from '../model/imageDescription.js';
 import { Kind, type KindCode } from '../model/kinds.js';
 import { LayerEntries } from '../model/layerEntries.js';
@@ -84,16 +85,24 @@ class LayerEntryReader implements TarSink {
   size = 0;
   private readonly file: FileInProgress;
   private inFile = false;
+  /** The member being read, to name it when fathom itself fails on it. */
+  current = '';
 
-  constructor(paths: PathTable, hash: Hasher) {
+  constructor(
+    paths: PathTable,
+    hash: Hasher,
+    private readonly what: string,
+  ) {
     this.files = new LayerEntries(paths);
     this.file = new FileInProgress(hash);
   }
 
   entry(header: TarHeader): void {
+    if (!Number.isSafeInteger(header.size)) throw new InputError(`${this.what}: ${header.name}: a member size of ${header.size} bytes, above 2^53`);
     this.size += header.size;
     this.inFile = false;
     const path = normalizeTarPath(header.name);
+    this.current = path;
     if (path === '/') return;
     const wh = parseWhiteout(path);
     if (wh) {
@@ -134,7 +143,7 @@ export async function readLayerBlob(
   paths: PathTable = new PathTable(),
 ): Promise<LayerBlob> {
   const blob = new BlobStream(source, what, range);
-  const reader = new LayerEntryReader(paths, await hasher);
+  const reader = new LayerEntryReader(paths, await hasher, what);
   const parser = new TarParser(what, reader);
   let digests;
   try {
@@ -143,7 +152,7 @@ export async function readLayerBlob(
     digests = await blob.digests();
   } catch (err) {
     await blob.abandon();
-    throw err;
+    rethrowAt(reader.current ? `${what}: ${reader.current}` : what, err);
   }
   const { digest, diffId } = digests;
   return { digest, diffId, compression: blob.compression, compressedSize: blob.compressedSize, size: reader.size, files: reader.files };

@@ -1,5 +1,5 @@
 import type { Compression } from '../model/imageTypes.js';
-import { BLOCK, isZeroBlock } from '../tar/tarHeader.js';
+import { BLOCK, checksumMatches, isZeroBlock } from '../tar/tarHeader.js';
 
 /**
  * What a stream holds, told from its first bytes (by magic, never by name), and the way to look at those bytes
@@ -14,10 +14,14 @@ export function sniffCompression(head: Uint8Array): Compression {
 
 const USTAR_MAGIC = 257;
 
-/** A tar starts with a ustar header, or with the zero block that ends an empty one. */
+/**
+ * A tar starts with a ustar header, a plain v7 header (no magic: a name and a checksum that matches), or the zero
+ * block that ends an empty one. The same test holds before and after decompression.
+ */
 export function looksLikeTar(head: Uint8Array): boolean {
   if (head.length >= USTAR_MAGIC + 5 && Buffer.from(head.subarray(USTAR_MAGIC, USTAR_MAGIC + 5)).toString('latin1') === 'ustar') return true;
-  return head.length >= BLOCK && isZeroBlock(head, 0);
+  if (head.length < BLOCK) return false;
+  return isZeroBlock(head, 0) || (head[0] !== 0 && checksumMatches(head, 0));
 }
 
 /** The first `want` bytes of a stream (fewer only when it is shorter), and a stream of all of it again. */
