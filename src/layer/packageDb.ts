@@ -10,6 +10,11 @@ export function packageDbAt(path: string): PackageManager | undefined {
 }
 
 /** The stanza fields each database names a package by: dpkg's `Field: value`, apk's one-letter `P:name`. */
+/** A line longer than this holds no field worth reading: it is skipped, so one with no newline costs no memory. */
+const MAX_LINE = 64 << 10;
+/** Packages kept per database (Debian's largest images have a few thousand). */
+const MAX_PACKAGES = 100_000;
+
 const FIELDS: Record<PackageManager, { name: string; version: string; arch: string; status?: string }> = {
   dpkg: { name: 'Package', version: 'Version', arch: 'Architecture', status: 'Status' },
   apk: { name: 'P', version: 'V', arch: 'A' },
@@ -24,6 +29,8 @@ export class PackageDbReader {
   private readonly decoder = new StringDecoder('utf8');
   private readonly fields: (typeof FIELDS)[PackageManager];
   private partial = '';
+  /** Inside a line over MAX_LINE: its bytes are dropped up to its newline. */
+  private skipping = false;
   private name = '';
   private version = '';
   private arch = '';
@@ -35,13 +42,30 @@ export class PackageDbReader {
   }
 
   update(chunk: Buffer): void {
-    const text = this.partial + this.decoder.write(chunk);
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      this.line(text.slice(start, nl));
-      start = nl + 1;
+    let text = this.decoder.write(chunk);
+    if (this.skipping) {
+      const nl = text.indexOf('\n');
+      if (nl < 0) return;
+      this.skipping = false;
+      text = text.slice(nl + 1);
     }
-    this.partial = text.slice(start);
+    // only the new text is searched for newlines: a long line is not rescanned with every chunk
+    let start = 0;
+    let nl = text.indexOf('\n');
+    if (nl >= 0) {
+      this.line(this.partial + text.slice(0, nl));
+      this.partial = '';
+      start = nl + 1;
+      for (nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
+        this.line(text.slice(start, nl));
+        start = nl + 1;
+      }
+    }
+    this.partial += text.slice(start);
+    if (this.partial.length > MAX_LINE) {
+      this.partial = '';
+      this.skipping = true;
+    }
   }
 
   private line(raw: string): void {
@@ -60,7 +84,7 @@ export class PackageDbReader {
   }
 
   private endStanza(): void {
-    if (this.name !== '' && this.installed) {
+    if (this.name !== '' && this.installed && this.out.length < MAX_PACKAGES) {
       this.out.push({ name: this.name, version: this.version, ...(this.arch ? { arch: this.arch } : {}) });
     }
     this.name = '';
@@ -70,7 +94,8 @@ export class PackageDbReader {
   }
 
   finish(): readonly InstalledPackage[] {
-    this.line(this.partial + this.decoder.end());
+    const rest = this.decoder.end();
+    if (!this.skipping) this.line(this.partial + rest);
     this.partial = '';
     this.endStanza();
     return this.out;

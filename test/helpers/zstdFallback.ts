@@ -21,11 +21,16 @@ export interface FallbackRead {
 }
 
 export function readWithoutZstdBinary(blobPath: string): FallbackRead {
+  return readLayerInChild(blobPath, { withoutZstdBinary: true });
+}
+
+/** The same read in a child process, peak RSS measured; with the zstd binary hidden or not. */
+export function readLayerInChild(blobPath: string, opts: { withoutZstdBinary: boolean }): FallbackRead {
   const emptyPath = mkdtempSync(join(tmpdir(), 'fathom-no-zstd-'));
   try {
     const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), blobPath], {
       cwd: ROOT,
-      env: { ...process.env, PATH: emptyPath },
+      env: opts.withoutZstdBinary ? { ...process.env, PATH: emptyPath } : process.env,
       maxBuffer: 16 << 20,
       timeout: 300_000,
     });
@@ -36,21 +41,25 @@ export function readWithoutZstdBinary(blobPath: string): FallbackRead {
   }
 }
 
-/** A zstd layer (real `zstd -3`) holding one file of `size` zero bytes, written to `path`; never whole in memory. */
-export async function zeroFileLayer(path: string, name: string, size: number): Promise<void> {
-  const zstd = spawn('sh', ['-c', `zstd -q -c -3 > "${path}"`], { stdio: ['pipe', 'ignore', 'inherit'] });
+/**
+ * A layer holding one file of `size` bytes all `fill`, compressed by the real `zstd -3` (or `gzip -1`), written to
+ * `path`; never whole in memory.
+ */
+export async function zeroFileLayer(path: string, name: string, size: number, opts: { compressor?: 'zstd' | 'gzip'; fill?: number } = {}): Promise<void> {
+  const command = opts.compressor === 'gzip' ? 'gzip -1 -c' : 'zstd -q -c -3';
+  const zstd = spawn('sh', ['-c', `${command} > "${path}"`], { stdio: ['pipe', 'ignore', 'inherit'] });
   const closed = new Promise<number | null>((resolve) => zstd.on('close', resolve));
   const pack = tar.pack();
   pack.pipe(zstd.stdin);
   const entry = pack.entry({ name, size, mode: 0o644, mtime: new Date(0) });
-  const zeros = Buffer.alloc(1 << 20);
+  const zeros = Buffer.alloc(1 << 20, opts.fill ?? 0);
   for (let left = size; left > 0; left -= zeros.length) {
     if (!entry.write(left >= zeros.length ? zeros : zeros.subarray(0, left))) await once(entry, 'drain');
   }
   (entry as unknown as { end(): void }).end();
   pack.finalize();
   const code = await closed;
-  if (code !== 0) throw new Error(`zstd exited ${code}`);
+  if (code !== 0) throw new Error(`${command} exited ${code}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
