@@ -14,8 +14,9 @@ import { streamSource } from '../source/openArchive.js';
 import { isRegistrySource, openImageRef, parseImageRef, type ImageSource, type RegistryAccess } from '../source/openImageRef.js';
 import { withBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
+import { prepareBrowser, type BrowserLaunch } from './browserLaunch.js';
 import { createProgress } from './progress.js';
-import { keyboard, loadKeyBindings } from './terminal.js';
+import { loadKeyBindings } from './terminal.js';
 import { fathomVersion } from './version.js';
 
 export interface AnalyzeArgs {
@@ -123,49 +124,50 @@ async function planFor(args: AnalyzeArgs): Promise<ReviewPlan> {
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   const output = outputFor(args);
   const plan = await planFor(args);
+  const browser = output.browser ? prepareBrowser(args.ref === '-') : undefined;
+  const progressFor = (source: ImageSource) => createProgress(process.stderr, isRegistrySource(source) ? undefined : source.size);
   const result = await withBatchGc(async () =>
     reviewImage(
       {
         image: await openForReview(args.ref!, args, true),
         ...(args.base !== undefined ? { base: () => openForReview(args.base!, args, false) } : {}),
-        progressFor: (source) => createProgress(process.stderr, isRegistrySource(source) ? undefined : source.size),
+        progressFor: browser ? browser.progressFor(progressFor) : progressFor,
       },
       plan,
     ),
   );
-  return present(result, output, args, plan);
+  return present(result, output, args, plan, browser);
 }
 
 interface Output {
   readonly ci: boolean;
   readonly reports: Array<{ format: Format; file: string }>;
   readonly stdoutFormat: Format | undefined;
+  /** Nothing else asked for: the browser when there is a terminal, else the plain report. */
+  readonly browser: boolean;
 }
 
 /** Where the review goes, checked before anything is read. */
 function outputFor(args: AnalyzeArgs): Output {
-  return {
-    ci: args.ci === true || isCiEnv(process.env['CI']),
-    reports: reportRequests(args),
-    stdoutFormat: args.format !== undefined && args.output === undefined ? parseFormat(args.format) : undefined,
-  };
+  const ci = args.ci === true || isCiEnv(process.env['CI']);
+  const reports = reportRequests(args);
+  const stdoutFormat = args.format !== undefined && args.output === undefined ? parseFormat(args.format) : undefined;
+  return { ci, reports, stdoutFormat, browser: !ci && reports.length === 0 && stdoutFormat === undefined };
 }
 
 /** Reports to files, then the browser, a format on stdout, the CI summary or the plain report; the exit code. */
-async function present(result: Review, output: Output, args: AnalyzeArgs, plan: ReviewPlan): Promise<number> {
+async function present(result: Review, output: Output, args: AnalyzeArgs, plan: ReviewPlan, browser: BrowserLaunch | undefined): Promise<number> {
   const { image, analysis, gate, base } = result;
   const ctx: ReportContext = { image, analysis, gate, base, version: fathomVersion(), ...(plan.dockerfile ? { dockerfile: plan.dockerfile } : {}) };
   if (args.json) await writeReportFile(args.json, JSON.stringify({ ...jsonReport(image, analysis), checks: gate.checks, base }, null, 2) + '\n');
 
   const plainReport = () => process.stdout.write(textReport(image, analysis) + checksText(ctx));
-  if (!output.ci && output.reports.length === 0 && output.stdoutFormat === undefined) {
-    const tty = keyboard(args.ref === '-');
-    if (!tty) {
+  if (output.browser) {
+    if (!browser) {
       plainReport();
       return 0;
     }
-    const { runTui } = await import('../../ui/runTui.js');
-    await runTui({ image, analysis, checks: gate.checks, baseLayers: base.count }, await loadKeyBindings(process.cwd()), tty);
+    await browser.open({ image, analysis, checks: gate.checks, baseLayers: base.count }, await loadKeyBindings(process.cwd()));
     return 0;
   }
   for (const r of output.reports) await writeReportFile(r.file, renderReport(r.format, ctx));

@@ -17,7 +17,9 @@ export function createProgress(stream: NodeJS.WriteStream, total: number | undef
       const all = e.total ?? total;
       const of = all ? ` of ${prettyBytes(all)} (${Math.floor((e.bytes / all) * 100)}%)` : '';
       const entry = e.entry.length > 50 ? '…' + e.entry.slice(-49) : e.entry;
-      stream.write(`\r\x1b[2Kreading ${prettyBytes(e.bytes)}${of}  ${entry}`);
+      // never wider than the terminal: a line that wraps leaves its first row behind when it is cleared
+      const line = `reading ${prettyBytes(e.bytes)}${of}  ${entry}`;
+      stream.write(`\r\x1b[2K${line.slice(0, Math.max(1, (stream.columns || 80) - 1))}`);
     },
     done: () => {
       if (shown) stream.write('\r\x1b[2K');

@@ -143,3 +143,13 @@ test('help lists the active bindings and scrolls', async () => {
   assert.doesNotMatch(frame(), / x +quit/, 'scrolled past the first line');
   unmount();
 });
+
+test('Esc and q in one write (Ink reads alt+q): Esc closes help, q quits', async () => {
+  const { b, press, unmount } = await open();
+  await press('?');
+  assert.equal(b.state.overlay, 'help');
+  await press('\u001bq');
+  assert.equal(b.state.overlay, 'none');
+  assert.equal(b.state.quit, true);
+  unmount();
+});

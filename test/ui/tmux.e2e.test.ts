@@ -2,64 +2,50 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { CLI } from '../helpers/runCli.js';
+import { debianImages } from '../helpers/debianImages.js';
 import { DIVE_FIXTURE } from '../helpers/shared.js';
 
-/** The built CLI in a real terminal (tmux): keys in with send-keys, the screen out with capture-pane. */
-const session = `fathom-e2e-${process.pid}`;
+/**
+ * The built CLI in a real terminal (tmux): keys in with send-keys — several keys in one send-keys arrive as one
+ * write, as a terminal delivers keys that queue up — and the screen out with capture-pane (-e: with its escapes).
+ */
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', session);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let sessions = 0;
 
-async function waitFor(re: RegExp, ms = 8000): Promise<string> {
-  const end = Date.now() + ms;
-  let last = '';
-  while (Date.now() < end) {
-    last = screen();
-    if (re.test(last)) return last;
-    await sleep(100);
-  }
-  throw new Error(`screen never matched ${re}:\n${last}`);
+interface Term {
+  readonly keys: (...keys: string[]) => void;
+  readonly screen: (escapes?: boolean) => string;
+  readonly waitFor: (re: RegExp, ms?: number) => Promise<string>;
+  /** tmux's own view of the pane: whether it is on the alternate screen, whether the cursor is shown. */
+  readonly flags: () => { alternate: boolean; cursorVisible: boolean };
 }
 
-test('tmux: the TUI opens, moves through layers, hides unmodified, w explains waste, q quits with exit 0', async () => {
+/** `command` in a new tmux session of `columns`×`rows`, the session gone afterwards however `body` ends. */
+async function inTmux(columns: number, rows: number, command: string, body: (t: Term) => Promise<void>): Promise<void> {
+  const s = `fathom-e2e-${process.pid}-${sessions++}`;
+  const screen = (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', s);
+  const t: Term = {
+    keys: (...keys) => void tmux('send-keys', '-t', s, ...keys),
+    screen,
+    waitFor: async (re, ms = 15000) => {
+      const end = Date.now() + ms;
+      let last = '';
+      while (Date.now() < end) {
+        last = screen();
+        if (re.test(last)) return last;
+        await sleep(50);
+      }
+      throw new Error(`screen never matched ${re}:\n${last}`);
+    },
+    flags: () => {
+      const [alt, cursor] = tmux('display-message', '-p', '-t', s, '#{alternate_on} #{cursor_flag}').trim().split(' ');
+      return { alternate: alt === '1', cursorVisible: cursor === '1' };
+    },
+  };
   try {
-    tmux('new-session', '-d', '-s', session, '-x', '150', '-y', '40', `env -u CI ${process.execPath} ${CLI} ${DIVE_FIXTURE}; echo "EXIT=$?"; sleep 60`);
-    await waitFor(/Layer 0 \(everything added\)/);
-    for (let i = 0; i < 9; i++) tmux('send-keys', '-t', session, 'j');
-    await waitFor(/Layer 9 vs layer 8/);
-    tmux('send-keys', '-t', session, 'Tab');
-    tmux('send-keys', '-t', session, 'C-u');
-    const hidden = await waitFor(/hiding unmodified/);
-    assert.match(hidden, /R +12\.8 kB {4}example\//);
-    tmux('send-keys', '-t', session, 'w');
-    await waitFor(/somefile1\.txt: 6405 bytes written by layer 3, overwritten by layer 4/);
-    tmux('send-keys', '-t', session, 'q');
-    await waitFor(/EXIT=0/);
-  } finally {
-    try {
-      tmux('kill-session', '-t', session);
-    } catch {
-      // already gone
-    }
-  }
-});
-
-test('tmux: with -, the archive comes from stdin and the keys from the terminal (/dev/tty)', async () => {
-  const s = `${session}-stdin`;
-  try {
-    tmux('new-session', '-d', '-s', s, '-x', '150', '-y', '40', `cat ${DIVE_FIXTURE} | env -u CI ${process.execPath} ${CLI} -; echo "EXIT=$?"; sleep 60`);
-    const cap = () => tmux('capture-pane', '-p', '-t', s);
-    const end = Date.now() + 8000;
-    while (!/Layer 0 \(everything added\)/.test(cap()) && Date.now() < end) await sleep(100);
-    assert.match(cap(), /dive-test:latest/);
-    tmux('send-keys', '-t', s, 'j');
-    const end2 = Date.now() + 5000;
-    while (!/Layer 1 vs layer 0/.test(cap()) && Date.now() < end2) await sleep(100);
-    assert.match(cap(), /Layer 1 vs layer 0/);
-    tmux('send-keys', '-t', s, 'q');
-    const end3 = Date.now() + 5000;
-    while (!/EXIT=0/.test(cap()) && Date.now() < end3) await sleep(100);
-    assert.match(cap(), /EXIT=0/);
+    tmux('new-session', '-d', '-s', s, '-x', String(columns), '-y', String(rows), `${command}; echo "EXIT=$?"; sleep 60`);
+    await body(t);
   } finally {
     try {
       tmux('kill-session', '-t', s);
@@ -67,4 +53,147 @@ test('tmux: with -, the archive comes from stdin and the keys from the terminal 
       // already gone
     }
   }
+}
+
+const fathom = (archive: string, env = '') => `env -u CI -u NO_COLOR ${env} ${process.execPath} ${CLI} ${archive}`;
+
+/** The SGR parameters on screen that set a colour (foreground, background, 256/RGB). */
+function colourCodes(screen: string): string[] {
+  const out: string[] = [];
+  for (const m of screen.matchAll(/\u001b\[([0-9;]*)m/g)) {
+    for (const p of m[1]!.split(';')) if (/^(3[0-8]|4[0-8]|9[0-7]|10[0-7])$/.test(p)) out.push(p);
+  }
+  return out;
+}
+
+test('tmux: the TUI opens, moves through layers, hides unmodified, w explains waste, q quits with exit 0', async () => {
+  await inTmux(150, 40, fathom(DIVE_FIXTURE), async (t) => {
+    await t.waitFor(/Layer 0 \(everything added\)/);
+    for (let i = 0; i < 9; i++) t.keys('j');
+    await t.waitFor(/Layer 9 vs layer 8/);
+    t.keys('Tab');
+    t.keys('C-u');
+    const hidden = await t.waitFor(/hiding unmodified/);
+    assert.match(hidden, /R +12\.8 kB {4}example\//);
+    t.keys('w');
+    await t.waitFor(/somefile1\.txt: 6405 bytes written by layer 3, overwritten by layer 4/);
+    t.keys('q');
+    await t.waitFor(/EXIT=0/);
+  });
+});
+
+test('tmux 80×24: bursts in one send-keys are every key; ctrl+space folds; the details fit; q leaves the screen clean', async () => {
+  await inTmux(80, 24, `printf 'BEFORE-FATHOM\\n'; ${fathom(DIVE_FIXTURE)}`, async (t) => {
+    const first = await t.waitFor(/Layer 0 \(everything added\)/);
+    assert.equal(t.flags().alternate, true, 'the browser draws on the alternate screen');
+    // the details pane keeps its titles and the inefficient files on 24 rows
+    assert.match(first, /│Layer 0 +│/);
+    assert.match(first, /│Image dive-test:latest/);
+    assert.match(first, /│Count {2}Total Space {2}Path/);
+    assert.match(first, /│ +2 +12\.8 kB {2}\/root\//);
+    assert.doesNotMatch(first, /MBest/, 'no line drawn over another');
+    t.keys('j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j');
+    await t.waitFor(/Layer 9 vs layer 8/);
+    t.keys('Tab', 'C-b');
+    await t.waitFor(/Permission {2}UID:GID/);
+    t.keys('/', 's', 'a', 'v', 'e', 'd');
+    await t.waitFor(/Filter \(regex\): saved/);
+    t.keys('BSpace', 'BSpace', 'BSpace', 'BSpace');
+    const erased = await t.waitFor(/Filter \(regex\): s\b/);
+    assert.doesNotMatch(erased, / 0 rows/);
+    t.keys('Escape');
+    await t.waitFor(/sorted by size/);
+    t.keys('C-Space');
+    await t.waitFor(/⊕ bin\//);
+    t.keys('q');
+    const after = await t.waitFor(/EXIT=0/);
+    const flags = t.flags();
+    assert.equal(flags.alternate, false, 'the alternate screen is left');
+    assert.equal(flags.cursorVisible, true, 'the cursor is shown again');
+    assert.match(after, /^BEFORE-FATHOM\nEXIT=0$/m, 'the shell screen as it was, the next line on a clean line');
+    assert.doesNotMatch(after, /[╭╰│]/, 'no frame left behind');
+  });
+});
+
+test('tmux 50×14: the borders hold, help scrolls to its last line', async () => {
+  await inTmux(50, 14, fathom(DIVE_FIXTURE), async (t) => {
+    const s = await t.waitFor(/Layer 0/);
+    const lines = s.split('\n').slice(0, 12);
+    for (const l of lines) {
+      assert.equal([...l].length, 50, `a full-width row: ${JSON.stringify(l)}`);
+      assert.match(l, /^[╭│╰].*[╮│╯]$/u);
+    }
+    assert.match(lines[0]!, /^╭─+╮╭─+╮$/);
+    assert.match(lines[11]!, /^╰─+╯╰─+╯$/);
+    t.keys('?');
+    await t.waitFor(/Keys \(1–8 of \d+/);
+    t.keys('NPage', 'NPage', 'NPage', 'NPage');
+    await t.waitFor(/rule findings/);
+    t.keys('Escape', 'q');
+    await t.waitFor(/EXIT=0/);
+  });
+});
+
+test('tmux: NO_COLOR leaves colour out of the browser (the cursor stays inverse); without it there is colour', async () => {
+  let coloured: string[] = [];
+  await inTmux(100, 30, fathom(DIVE_FIXTURE), async (t) => {
+    await t.waitFor(/Layer 0/);
+    coloured = colourCodes(t.screen(true));
+    t.keys('q');
+    await t.waitFor(/EXIT=0/);
+  });
+  assert.ok(coloured.length > 0, 'colour without NO_COLOR');
+  await inTmux(100, 30, fathom(DIVE_FIXTURE, 'NO_COLOR=1'), async (t) => {
+    await t.waitFor(/Layer 0/);
+    t.keys('Tab');
+    await t.waitFor(/files pane/);
+    const s = t.screen(true);
+    assert.deepEqual(colourCodes(s), []);
+    assert.match(s, /\u001b\[[0-9;]*\b7m/, 'the cursor row is inverse');
+    t.keys('q');
+    await t.waitFor(/EXIT=0/);
+  });
+});
+
+test('tmux: q and ctrl+c quit while the image loads, and leave no progress line', async () => {
+  const { nginx } = await debianImages();
+  // the first 8 MB, then nothing for a while: the load is under way when the key comes
+  const slow = (key: string, code: number) =>
+    // bash's process substitution rather than a pipe: the shell reports fathom's exit without waiting for the sleep
+    inTmux(100, 20, `bash -c '${fathom('-')} < <(head -c 8000000 ${nginx}; sleep 30)'`, async (t) => {
+      await t.waitFor(/reading .* {2}/);
+      t.keys(key);
+      const s = await t.waitFor(/EXIT=\d+/);
+      assert.match(s, new RegExp(`^EXIT=${code}$`, 'm'));
+      assert.doesNotMatch(s, /reading/);
+    });
+  await slow('q', 0);
+  await slow('C-c', 130);
+});
+
+test('tmux, a Debian image: Down, Tab, ctrl+u and a filter typed 20 ms apart while the trees are built — no key lost', async () => {
+  const { nginx } = await debianImages();
+  await inTmux(80, 24, fathom(nginx), async (t) => {
+    await t.waitFor(/Layer 0 \(everything added\)/, 30000);
+    for (const k of ['Down', 'Tab', 'C-u', '/', 'n', 'g', 'i', 'n', 'x', 'Enter', 'C-b']) {
+      t.keys(k);
+      await sleep(20);
+    }
+    const s = await t.waitFor(/Permission/);
+    assert.match(s, /Layer 1 vs layer 0/);
+    assert.match(s, /Filter \(regex\): nginx/);
+    t.keys('q');
+    await t.waitFor(/EXIT=0/);
+  });
+});
+
+test('tmux: with -, the archive comes from stdin and the keys from the terminal (/dev/tty)', async () => {
+  await inTmux(150, 40, `cat ${DIVE_FIXTURE} | ${fathom('-')}`, async (t) => {
+    const s = await t.waitFor(/Layer 0 \(everything added\)/);
+    assert.match(s, /dive-test:latest/);
+    t.keys('j');
+    await t.waitFor(/Layer 1 vs layer 0/);
+    t.keys('q');
+    await t.waitFor(/EXIT=0/);
+  });
 });

@@ -10,6 +10,8 @@ import { StatusBar } from './StatusBar.js';
 
 /** Rows taken by the file tree pane's border, title and header. */
 const TREE_CHROME = 4;
+/** Rows taken by the status bar below the panes. */
+const STATUS_ROWS = 2;
 
 function useTerminalSize(): { columns: number; rows: number } {
   const { stdout } = useStdout();
@@ -30,9 +32,10 @@ export function App({ browser }: { browser: Browser }) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [s, setState] = useState(browser.state);
-  const height = Math.max(12, rows - 2);
-  const leftWidth = Math.max(30, Math.floor(columns * 0.42));
-  const rightWidth = Math.max(30, columns - leftWidth);
+  // the frame is exactly the terminal: panes that add up to more than it break their borders and push rows off
+  const height = Math.max(8, rows - STATUS_ROWS);
+  const leftWidth = Math.max(Math.min(20, columns >> 1), Math.min(Math.floor(columns * 0.42), columns - 20));
+  const rightWidth = columns - leftWidth;
   const treeRows = height - TREE_CHROME;
 
   // the frame is drawn for the size the terminal has; the state learns it afterwards, for the keys that page and
@@ -52,7 +55,7 @@ export function App({ browser }: { browser: Browser }) {
 
   const { image, analysis, checks, baseLayers } = browser.input;
   const layer = image.layers[s.layer]!;
-  const layersHeight = Math.min(image.layers.length + 3, Math.floor(height * 0.4));
+  const layersHeight = Math.min(image.layers.length + 3, Math.max(5, Math.floor(height * 0.4)));
   if (s.overlay !== 'none') {
     return (
       <Box flexDirection="column">

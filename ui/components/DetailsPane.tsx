@@ -1,8 +1,9 @@
-import React from 'react';
+import React, { type ReactNode } from 'react';
 import { Box, Text } from 'ink';
 import type { Analysis } from '../../src/analysis/analyzeImage.js';
 import type { Check } from '../../src/ci/check.js';
 import type { Image, Layer } from '../../src/model/imageTypes.js';
+import { usePaint } from './colors.js';
 import { bytes, truncate } from './format.js';
 
 interface Props {
@@ -14,57 +15,76 @@ interface Props {
   readonly height: number;
 }
 
-/** Layer details above, image details below: what dive shows, plus reclaimable bytes and rule findings. */
+/** A line of the pane and how much it matters when the pane is short (lower keeps its place first). */
+interface Line {
+  readonly key: string;
+  readonly rank: number;
+  readonly node: ReactNode;
+}
+
+/** The lines that fit in `room`, the most important first, shown in their own order. */
+export function fitLines<T extends { rank: number }>(lines: readonly T[], room: number): T[] {
+  if (lines.length <= room) return [...lines];
+  const kept = new Set([...lines].sort((a, b) => a.rank - b.rank).slice(0, Math.max(0, room)));
+  return lines.filter((l) => kept.has(l));
+}
+
+const field = (label: string, pad: number, value: ReactNode, w: number) => (
+  <Text wrap="truncate">
+    <Text dimColor>{label.padEnd(pad)}</Text>
+    {typeof value === 'string' ? truncate(value, w - pad) : value}
+  </Text>
+);
+
+/**
+ * Layer details above, image details below: what dive shows, plus reclaimable bytes and rule findings. On a short
+ * terminal the least needed lines go first (media type, dates, digests), never the two titles, and the inefficient
+ * files keep a few rows: every line is one row, so nothing is drawn over anything else.
+ */
 export function DetailsPane({ image, layer, analysis: a, checks, width, height }: Props) {
   const w = width - 2;
+  const paint = usePaint();
   const failed = checks.filter((c) => c.status === 'FAIL').length;
   const warned = checks.filter((c) => c.status === 'WARN').length;
-  const lines: Array<[string, string]> = [
-    ['Digest', layer.digest],
-    ['DiffID', layer.diffId],
-    ['Size', `${bytes(layer.size)} (${bytes(layer.compressedSize)} ${layer.compression === 'none' ? 'stored' : layer.compression})`],
-    ['Media', layer.mediaType],
-    ['Created', layer.created ?? '—'],
-    ['Command', layer.command.replace(/\s+/g, ' ')],
+  const layerLines: Line[] = [
+    { key: 'lt', rank: 0, node: <Text bold wrap="truncate">Layer {layer.index}</Text> },
+    { key: 'ld', rank: 20, node: field('Digest', 8, layer.digest, w) },
+    { key: 'li', rank: 21, node: field('DiffID', 8, layer.diffId, w) },
+    { key: 'ls', rank: 4, node: field('Size', 8, `${bytes(layer.size)} (${bytes(layer.compressedSize)} ${layer.compression === 'none' ? 'stored' : layer.compression})`, w) },
+    { key: 'lm', rank: 23, node: field('Media', 8, layer.mediaType, w) },
+    { key: 'lc', rank: 22, node: field('Created', 8, layer.created ?? '—', w) },
+    { key: 'lx', rank: 2, node: field('Command', 8, layer.command.replace(/\s+/g, ' '), w) },
   ];
-  const room = Math.max(0, height - 14 - lines.length);
+  const imageLines: Line[] = [
+    { key: 'it', rank: 1, node: <Text bold wrap="truncate">Image {truncate(image.tags[0] ?? image.id, w - 6)}</Text> },
+    { key: 'is', rank: 10, node: field('Size', 12, bytes(a.sizeBytes), w) },
+    { key: 'ie', rank: 3, node: field('Efficiency', 12, `${(a.efficiency * 100).toFixed(4)} %`, w) },
+    { key: 'iw', rank: 5, node: field('Wasted', 12, <>{bytes(a.wastedBytes)} <Text dimColor>(dive) · user</Text> {(a.userWastedPercent * 100).toFixed(2)} %</>, w) },
+    {
+      key: 'ir',
+      rank: 6,
+      node: field('Reclaimable', 12, <><Text color={paint(a.reclaimableBytes > 0 ? 'yellow' : undefined)}>{bytes(a.reclaimableBytes)}</Text><Text dimColor> (w: why)</Text></>, w),
+    },
+    {
+      key: 'if',
+      rank: 7,
+      node: field('Findings', 12, <><Text color={paint(failed > 0 ? 'red' : undefined)}>{failed} failed</Text>, <Text color={paint(warned > 0 ? 'yellow' : undefined)}>{warned} warnings</Text><Text dimColor> (f: list)</Text></>, w),
+    },
+    { key: 'ih', rank: 8, node: <Text dimColor wrap="truncate">{truncate('Count  Total Space  Path (inefficient files)', w)}</Text> },
+  ];
+  // the first three inefficient files rank just under the header; the rest fill whatever room is left
+  const files: Line[] = a.inefficient.slice(0, Math.max(0, height)).map((f, i) => ({
+    key: `f${i}`,
+    rank: i < 3 ? 9 : 30 + i,
+    node: <Text wrap="truncate">{truncate(`${String(f.count).padStart(5)}  ${bytes(f.cumulativeSize).padStart(11)}  ${f.path}`, w)}</Text>,
+  }));
+  const shown = fitLines([...layerLines, ...imageLines, ...files], height - 2);
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor="gray" width={width} height={height}>
-      <Text bold>Layer {layer.index}</Text>
-      {lines.map(([k, v]) => (
-        <Text key={k} wrap="truncate">
-          <Text dimColor>{k.padEnd(8)}</Text>
-          {truncate(v, w - 8)}
-        </Text>
-      ))}
-      <Text bold>Image {truncate(image.tags[0] ?? image.id, w - 6)}</Text>
-      <Text wrap="truncate">
-        <Text dimColor>{'Size'.padEnd(12)}</Text>
-        {bytes(a.sizeBytes)}
-      </Text>
-      <Text wrap="truncate">
-        <Text dimColor>{'Efficiency'.padEnd(12)}</Text>
-        {(a.efficiency * 100).toFixed(4)} %
-      </Text>
-      <Text wrap="truncate">
-        <Text dimColor>{'Wasted'.padEnd(12)}</Text>
-        {bytes(a.wastedBytes)} <Text dimColor>(dive) · user</Text> {(a.userWastedPercent * 100).toFixed(2)} %
-      </Text>
-      <Text wrap="truncate">
-        <Text dimColor>{'Reclaimable'.padEnd(12)}</Text>
-        <Text color={a.reclaimableBytes > 0 ? 'yellow' : undefined}>{bytes(a.reclaimableBytes)}</Text>
-        <Text dimColor> (w: why)</Text>
-      </Text>
-      <Text wrap="truncate">
-        <Text dimColor>{'Findings'.padEnd(12)}</Text>
-        <Text color={failed > 0 ? 'red' : undefined}>{failed} failed</Text>, <Text color={warned > 0 ? 'yellow' : undefined}>{warned} warnings</Text>
-        <Text dimColor> (f: list)</Text>
-      </Text>
-      <Text dimColor>Count  Total Space  Path (inefficient files)</Text>
-      {a.inefficient.slice(0, room).map((f) => (
-        <Text key={f.path} wrap="truncate">
-          {truncate(`${String(f.count).padStart(5)}  ${bytes(f.cumulativeSize).padStart(11)}  ${f.path}`, w)}
-        </Text>
+    <Box flexDirection="column" borderStyle="round" borderColor={paint('gray')} width={width} height={height}>
+      {shown.map((l) => (
+        <Box key={l.key} height={1} flexShrink={0}>
+          {l.node}
+        </Box>
       ))}
     </Box>
   );

@@ -1,5 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
+import { useFocusBorder, usePaint } from './colors.js';
 import type { Row } from '../model/treeView.js';
 import { bytes, MARK_COLOR, MARK_LETTER, modeString, truncate } from './format.js';
 
@@ -16,8 +17,10 @@ interface Props {
 /** Only the rows in view are rendered: the view model hands over exactly one window. */
 export function FileTreePane({ rows, cursorIndex, focused, showAttributes, width, height, title }: Props) {
   const w = width - 2;
+  const paint = usePaint();
+  const border = useFocusBorder()(focused);
   return (
-    <Box flexDirection="column" borderStyle="round" borderColor={focused ? 'cyan' : 'gray'} width={width} height={height}>
+    <Box flexDirection="column" {...border} width={width} height={height}>
       <Text bold wrap="truncate">
         {truncate(title, w)}
       </Text>
@@ -32,7 +35,7 @@ export function FileTreePane({ rows, cursorIndex, focused, showAttributes, width
         const kinds = r.kinds.length > 0 ? `  [${r.kinds.join(', ')}]` : '';
         const line = `${MARK_LETTER[r.mark]} ${attrs}${bytes(r.size).padStart(9)}  ${'  '.repeat(r.depth)}${fold}${name}${kinds}`;
         return (
-          <Text key={r.node.id} color={MARK_COLOR[r.mark]} inverse={focused && i === cursorIndex} wrap="truncate">
+          <Text key={r.node.id} color={paint(MARK_COLOR[r.mark])} inverse={focused && i === cursorIndex} wrap="truncate">
             {truncate(line, w)}
           </Text>
         );

@@ -1,5 +1,6 @@
 import React from 'react';
 import { Box, Text } from 'ink';
+import { usePaint } from './colors.js';
 import type { OverlayItem } from '../model/overlayItems.js';
 import { truncate } from './format.js';
 
@@ -20,8 +21,9 @@ export function Overlay({ kind, items, cursor, width, height }: Props) {
   const scrolls = kind === 'help';
   const top = scrolls ? Math.max(0, Math.min(cursor, items.length - rows)) : Math.max(0, Math.min(cursor - Math.floor(rows / 2), items.length - rows));
   const more = items.length > rows ? ` (${top + 1}–${Math.min(items.length, top + rows)} of ${items.length}; ↑↓ PgUp PgDn scroll)` : '';
+  const paint = usePaint();
   return (
-    <Box flexDirection="column" borderStyle="double" borderColor="cyan" width={width} height={height} paddingX={1}>
+    <Box flexDirection="column" borderStyle="double" borderColor={paint('cyan')} width={width} height={height} paddingX={1}>
       <Text bold wrap="truncate">
         {truncate(TITLES[kind] + more, w)}
       </Text>

@@ -158,7 +158,8 @@ export function splitKeys(input: string, key: InkKey): KeyPress[] {
   if (name) return [{ input: '', name, ctrl: key.ctrl, meta: key.meta && name !== 'escape', shift: key.shift }];
   if (key.ctrl && input === '`') return [plain(' ', 'space', true)];
   if (key.ctrl && input.length === 1) return [{ input, ctrl: true, meta: key.meta, shift: key.shift }];
-  if (key.meta && [...input].length === 1) return [{ input, ctrl: false, meta: true, shift: key.shift }];
+  // ESC and a key in one read (Esc then q, typed quickly): Ink reads alt+q; it is the two keys (none binds alt)
+  if (key.meta) return [plain('', 'escape'), ...[...input].map(byteKey)];
   return [...input].map(byteKey);
 }
 

@@ -1,0 +1,66 @@
+import type { BrowserInput } from '../../ui/model/browserState.js';
+import type { KeyBindings } from '../../ui/model/keys.js';
+import type { LoadProgress, ProgressFor } from '../review/loadForReview.js';
+import { keyboard } from './terminal.js';
+
+type RunTui = typeof import('../../ui/runTui.js').runTui;
+
+const CLEAR_LINE = '\r\u001b[2K';
+const CTRL_C = '\u0003';
+
+export interface BrowserLaunch {
+  /** The load's progress as `inner` draws it, then a status line through the analysis, until the first frame. */
+  progressFor(inner: ProgressFor): ProgressFor;
+  /** The browser on the terminal, until the user quits. */
+  open(input: BrowserInput, keys: KeyBindings): Promise<void>;
+}
+
+/**
+ * Everything the browser needs from the process, taken before the (possibly long) load rather than after it: the
+ * keyboard, in raw mode from the start so q and ctrl+c quit while the image loads (and leave no progress line
+ * behind); the browser's modules (React, Ink, the view model), loading while the archive is read; and a status line
+ * on stderr from the end of the read to the first frame, so the screen is never blank. Undefined when there is no
+ * terminal to read keys from (the text report is printed instead).
+ */
+export function prepareBrowser(archiveOnStdin: boolean): BrowserLaunch | undefined {
+  const tty = keyboard(archiveOnStdin);
+  if (!tty) return undefined;
+  const status = (line: string) => {
+    if (process.stderr.isTTY) process.stderr.write(CLEAR_LINE + line);
+  };
+  // read the way Ink reads (on 'readable'), so the stream is in the mode Ink expects when it takes over
+  const onKey = () => {
+    let text = '';
+    for (let chunk: unknown; (chunk = tty.read()) !== null; ) text += String(chunk);
+    if (!text.includes('q') && !text.includes(CTRL_C)) return;
+    status('');
+    tty.setRawMode?.(false);
+    // ctrl+c: what the shell reports for SIGINT; q: the user's quit, as from the browser
+    process.exit(text.includes(CTRL_C) ? 130 : 0);
+  };
+  tty.setRawMode?.(true);
+  tty.on('readable', onKey);
+  const ui = import('../../ui/runTui.js').then((m): RunTui => m.runTui);
+  // a failure to load is reported when the browser opens
+  ui.catch(() => {});
+  return {
+    progressFor: (inner) => (source) => {
+      const p: LoadProgress = inner(source);
+      return {
+        ...(p.update ? { update: p.update } : {}),
+        done: () => {
+          p.done();
+          // ends with a carriage return: if the load failed, the error line that follows overwrites it from column 0
+          status('analysing…\r');
+        },
+      };
+    },
+    open: async (input, keys) => {
+      status('opening the browser…');
+      const runTui = await ui;
+      tty.off('readable', onKey);
+      status('');
+      await runTui(input, keys, tty);
+    },
+  };
+}
