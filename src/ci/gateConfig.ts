@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { cosmiconfig } from 'cosmiconfig';
-import { parse as parseYaml } from 'yaml';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { diffGateConfigFrom, type DiffGateConfig, type DiffOverrides } from './diffGateConfig.js';
 import { parseRatio, parseSize, type Threshold } from './thresholdValue.js';
@@ -27,20 +26,57 @@ type ThresholdKey = (typeof THRESHOLD_KEYS)[number];
 
 export type ThresholdOverrides = Partial<Record<ThresholdKey, string>>;
 
-function yamlLoader(filepath: string, content: string): unknown {
-  try {
-    return parseYaml(content) ?? {};
-  } catch (err) {
-    throw new ConfigError(`${filepath}: invalid YAML (${(err as Error).message.split('\n')[0]})`);
-  }
+const SEARCH_PLACES = ['.dive-ci', '.dive-ci.yaml', '.dive-ci.yml', '.dive-ci.json', 'package.json'];
+
+type Explorer = ReturnType<typeof import('cosmiconfig').cosmiconfig>;
+let explorer: Promise<Explorer> | undefined;
+
+/**
+ * cosmiconfig and the YAML parser, loaded when there is a file to read: together they are a third of the code a
+ * review loads, and most runs have no .dive-ci.
+ */
+function configExplorer(): Promise<Explorer> {
+  explorer ??= Promise.all([import('cosmiconfig'), import('yaml')]).then(([c, y]) => {
+    // both are CommonJS: node's loader (and tsx) name their exports, esbuild's bundle has them as the default only
+    const cosmiconfig = c.cosmiconfig ?? c.default.cosmiconfig;
+    const parseYaml = y.parse ?? y.default.parse;
+    const yamlLoader = (filepath: string, content: string): unknown => {
+      try {
+        return parseYaml(content) ?? {};
+      } catch (err) {
+        throw new ConfigError(`${filepath}: invalid YAML (${(err as Error).message.split('\n')[0]})`);
+      }
+    };
+    return cosmiconfig('dive-ci', {
+      searchPlaces: SEARCH_PLACES,
+      packageProp: 'dive-ci',
+      loaders: { noExt: yamlLoader, '.yaml': yamlLoader, '.yml': yamlLoader },
+      searchStrategy: 'project',
+    });
+  });
+  return explorer;
 }
 
-const explorer = cosmiconfig('dive-ci', {
-  searchPlaces: ['.dive-ci', '.dive-ci.yaml', '.dive-ci.yml', '.dive-ci.json', 'package.json'],
-  packageProp: 'dive-ci',
-  loaders: { noExt: yamlLoader, '.yaml': yamlLoader, '.yml': yamlLoader },
-  searchStrategy: 'project',
-});
+/**
+ * Whether cosmiconfig's search from `cwd` could find a configuration: the directories it visits (up to the first
+ * holding a package.json or package.yaml), a .dive-ci file in one of them or a package.json with a "dive-ci" key
+ * (or one that does not parse, for cosmiconfig to report).
+ */
+function mayFindConfig(cwd: string): boolean {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    for (const name of SEARCH_PLACES.slice(0, -1)) if (existsSync(join(dir, name))) return true;
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        const parsed = JSON.parse(readFileSync(pkg, 'utf8')) as unknown;
+        return parsed !== null && typeof parsed === 'object' && 'dive-ci' in parsed;
+      } catch {
+        return true;
+      }
+    }
+    if (existsSync(join(dir, 'package.yaml')) || dirname(dir) === dir) return false;
+  }
+}
 
 function parseThreshold(key: ThresholdKey, v: unknown): Threshold {
   return key === 'highestWastedBytes' ? parseSize(key, v) : parseRatio(key, v);
@@ -79,9 +115,9 @@ export async function loadGateConfig(opts: { cwd: string; explicit?: string; ove
   try {
     if (opts.explicit !== undefined) {
       if (!existsSync(opts.explicit)) throw new ConfigError(`${opts.explicit}: CI config file not found (--ci-config)`);
-      result = await explorer.load(opts.explicit);
-    } else {
-      result = await explorer.search(opts.cwd);
+      result = await (await configExplorer()).load(opts.explicit);
+    } else if (mayFindConfig(opts.cwd)) {
+      result = await (await configExplorer()).search(opts.cwd);
     }
   } catch (err) {
     if (err instanceof ConfigError) throw err;

@@ -10,6 +10,7 @@ import { textReport } from '../report/textReport.js';
 import type { ReviewArchive } from '../review/loadForReview.js';
 import { planReview, type Review, type ReviewPlan } from '../review/review.js';
 import { reviewImage } from '../review/reviewImage.js';
+import { startDigestWorker } from '../layer/parallelSha256.js';
 import { streamSource } from '../source/openArchive.js';
 import { isRegistrySource, openImageRef, parseImageRef, type ImageSource, type RegistryAccess } from '../source/openImageRef.js';
 import { withBatchGc } from './batchGc.js';
@@ -122,6 +123,7 @@ async function planFor(args: AnalyzeArgs): Promise<ReviewPlan> {
 }
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
+  startDigestWorker();
   const output = outputFor(args);
   const plan = await planFor(args);
   const browser = output.browser ? prepareBrowser(args.ref === '-') : undefined;

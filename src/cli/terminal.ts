@@ -1,6 +1,5 @@
 import { openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
-import { cosmiconfig } from 'cosmiconfig';
 import { keyBindingsFrom, type KeyBindings } from '../../ui/model/keys.js';
 import { ConfigError } from '../errors.js';
 
@@ -20,6 +19,10 @@ export function keyboard(archiveOnStdin: boolean): NodeJS.ReadStream | undefined
 
 /** Key bindings from a `fathom` config (`.fathomrc*`, `fathom.config.*`, or a "fathom" key in package.json). */
 export async function loadKeyBindings(cwd: string): Promise<KeyBindings> {
+  // loaded for the browser only: a review without one never needs it
+  const c = await import('cosmiconfig');
+  // CommonJS: node's loader names its exports, esbuild's bundle has them as the default only
+  const cosmiconfig = c.cosmiconfig ?? c.default.cosmiconfig;
   const found = await cosmiconfig('fathom').search(cwd);
   const keys = (found?.config as { keys?: unknown } | undefined)?.keys;
   try {

@@ -99,6 +99,15 @@ function getPool(): Pool {
   return p;
 }
 
+/**
+ * Start the worker now rather than at the first blob: its start-up (a Node environment of its own, tens of ms) then
+ * overlaps the main thread's (modules, configuration) instead of delaying the first digest. Idle, it keeps nothing
+ * alive.
+ */
+export function startDigestWorker(): void {
+  getPool();
+}
+
 export class ParallelSha256 {
   private readonly id = nextId++;
   private readonly pool = getPool();
