@@ -1,7 +1,9 @@
 // One measured run in its own process, so peak RSS belongs to that run alone. Plain JavaScript over the built
 // dist/ (what `fathom` runs), not tsx: its transform adds a helper call to every closure on the hot path.
-// Modes: baseline (modules loaded, nothing read), floor (decompress + tar parse with fathom's own tar parser,
-// no analysis), floor-tar-stream (the same with the tar-stream library, for reference), fathom (full analysis),
+// Modes: baseline (modules loaded, nothing read), floor (read + decompress + tar parse with fathom's own tar parser,
+// no analysis; any layout: layer blobs recognised by their magic bytes as fathom does), verified-floor (the floor plus
+// the work no correct run can skip: sha256 of every blob and diff_id through fathom's own BlobStream, on the same
+// threads, xxh64 of every file's content, sha256 of the other members), floor-tar-stream (the same with the tar-stream library, for reference), fathom (full analysis),
 // fathom-registry (full analysis of HOST/REPO:TAG read from a registry; `path` is that reference).
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -11,7 +13,10 @@ import { analyzeImage } from '../dist/src/analysis/analyzeImage.js';
 import { tarEntries } from '../dist/src/tar/tarEntries.js';
 import { TarParser } from '../dist/src/tar/tarParser.js';
 import { decompress } from '../dist/src/layer/compression.js';
-import { peek, sniffCompression } from '../dist/src/layer/sniff.js';
+import { looksLikeTar, peek, sniffCompression } from '../dist/src/layer/sniff.js';
+import { BlobStream } from '../dist/src/layer/blobStream.js';
+import { createHash } from 'node:crypto';
+import xxhash from 'xxhash-wasm';
 import { withBatchGc } from '../dist/src/cli/batchGc.js';
 import { parseRegistryReference } from '../dist/src/source/registry/reference.js';
 import { registrySource } from '../dist/src/source/registry/registryImage.js';
@@ -33,15 +38,57 @@ async function* maybeDecompressed(body) {
   yield* decompress(stream, sniffCompression(head), path);
 }
 
-async function floor() {
-  let entries = 0;
+/** One layer's tar: entries counted and, when verifying, every file's content hashed with xxh64 as fathom does. */
+function layerSink(h64, counter) {
+  let first;
+  let streaming;
+  let inFile = false;
+  return {
+    entry: (header) => {
+      counter.entries++;
+      inFile = h64 !== undefined && header.type === 'file';
+      first = undefined;
+      streaming = undefined;
+    },
+    data: (chunk) => {
+      if (!inFile) return;
+      if (streaming) streaming.update(chunk);
+      else if (first === undefined) first = chunk;
+      else {
+        streaming = h64.create64().update(first).update(chunk);
+        first = undefined;
+      }
+    },
+    end: () => {
+      if (!inFile) return;
+      counter.hashes ^= Number((streaming ? streaming.digest() : h64.h64Raw(first ?? new Uint8Array(0))) & 0xffffn);
+      inFile = false;
+    },
+  };
+}
+
+async function floor(verified) {
+  const h64 = verified ? await xxhash() : undefined;
+  const counter = { entries: 0, hashes: 0 };
   for await (const { header, body } of tarEntries(open(), path)) {
-    if (!header.name.endsWith('layer.tar')) continue;
-    const parser = new TarParser(header.name, { entry: () => entries++, data: () => {}, end: () => {} });
-    for await (const chunk of maybeDecompressed(body)) parser.write(chunk);
-    parser.finish();
+    if (header.type !== 'file') continue;
+    const { head, stream } = await peek(body, 512);
+    const kind = sniffCompression(head);
+    if (header.size > 0 && (kind !== 'none' || looksLikeTar(head))) {
+      const parser = new TarParser(header.name, layerSink(h64, counter));
+      const blob = verified ? new BlobStream(stream, header.name, { path, offset: header.byteOffset, size: header.size }) : undefined;
+      for await (const chunk of blob ? blob.tar() : decompress(stream, kind, path)) parser.write(chunk);
+      parser.finish();
+      if (blob) await blob.digests();
+    } else if (verified) {
+      const hash = createHash('sha256');
+      for await (const chunk of stream) hash.update(chunk);
+      hash.digest('hex');
+    } else {
+      for await (const _ of stream) void _;
+    }
   }
-  return entries;
+  return counter.entries;
 }
 
 /** tar-stream through its event API, with backpressure, one member at a time. */
@@ -74,7 +121,8 @@ async function floorTarStream() {
 
 const t0 = process.hrtime.bigint();
 let entries = 0;
-if (mode === 'floor') entries = await floor();
+if (mode === 'floor') entries = await floor(false);
+else if (mode === 'verified-floor') entries = await floor(true);
 else if (mode === 'floor-tar-stream') entries = await floorTarStream();
 else if (mode === 'fathom') {
   // as the CLI runs it (src/cli/analyzeCommand.ts)
