@@ -46,13 +46,18 @@ export function computeReclaimable(image: Image, sizeBytes: number): Reclaimable
   });
   const id = (i: number) => ids[i]! as EntryId;
   const paths = files.paths;
-  const sizes = ids.map((e) => files.size(e as EntryId));
-  const order = new Uint32Array(hiddenCount);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  // ids ascend with layer, so the last tie-break is the writing layer, then tar order
-  order.sort((a, b) => sizes[b]! - sizes[a]! || comparePaths(paths.path(files.pathOf(id(a))), paths.path(files.pathOf(id(b)))) || id(a) - id(b));
+  /** The order, sorted when the list is first read: the CI text and the gate never read it. */
+  let order: Uint32Array | undefined;
+  const sorted = (): Uint32Array => {
+    if (order) return order;
+    const sizes = ids.map((e) => files.size(e as EntryId));
+    order = new Uint32Array(hiddenCount);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    // ids ascend with layer, so the last tie-break is the writing layer, then tar order
+    return order.sort((a, b) => sizes[b]! - sizes[a]! || comparePaths(paths.path(files.pathOf(id(a))), paths.path(files.pathOf(id(b)))) || id(a) - id(b));
+  };
   const hidden = new LazyList(hiddenCount, (i): HiddenBytes => {
-    const e = files.entry(id(order[i]!)) as FileEntry;
+    const e = files.entry(id(sorted()[i]!)) as FileEntry;
     return { path: e.path, size: e.size, writtenBy: e.layer, hiddenBy: e.hiddenBy, how: e.hiddenHow ?? 'overwritten' };
   });
   return { reclaimableBytes: sizeBytes - visibleBytes, visibleBytes, hidden };
