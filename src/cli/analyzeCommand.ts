@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadGateConfig, type ThresholdOverrides } from '../ci/gateConfig.js';
+import { layerInstructions } from '../dockerfile/layerLines.js';
 import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
 import { ConfigError, InputError } from '../errors.js';
 import { checksText, ciText } from '../report/ciText.js';
@@ -169,7 +170,8 @@ async function present(result: Review, output: Output, args: AnalyzeArgs, plan: 
       plainReport();
       return 0;
     }
-    await browser.open({ image, analysis, checks: gate.checks, baseLayers: base.count }, await loadKeyBindings(process.cwd()));
+    const instructions = plan.dockerfile ? { instructions: layerInstructions(image, plan.dockerfile) } : {};
+    await browser.open({ image, analysis, checks: gate.checks, baseLayers: base.count, ...instructions }, await loadKeyBindings(process.cwd()));
     return 0;
   }
   for (const r of output.reports) await writeReportFile(r.file, renderReport(r.format, ctx));

@@ -59,7 +59,7 @@ export function App({ browser }: { browser: Browser }) {
   if (s.overlay !== 'none') {
     return (
       <Box flexDirection="column">
-        <Overlay kind={s.overlay} items={browser.overlayItems(s)} cursor={s.overlayCursor} width={columns} height={height} />
+        <Overlay kind={s.overlay} items={browser.overlayItems(s)} cursor={s.overlayCursor} width={columns} height={height} path={s.historyPath} />
         <StatusBar state={s} keys={browser.keys} width={columns} />
       </Box>
     );

@@ -1,4 +1,5 @@
 import type { Analysis } from '../../src/analysis/analyzeImage.js';
+import type { Instruction } from '../../src/dockerfile/parseDockerfile.js';
 import type { Check } from '../../src/ci/check.js';
 import type { ImageFiles } from '../../src/model/imageFiles.js';
 import type { Image } from '../../src/model/imageTypes.js';
@@ -9,7 +10,7 @@ import type { Row, SortOrder, TreeView } from './treeView.js';
 export type Focus = 'layers' | 'tree';
 /** `base`: against BASE's final filesystem (`fathom diff`). */
 export type Compare = 'layer' | 'aggregated' | 'base';
-export type Overlay = 'none' | 'help' | 'waste' | 'findings';
+export type Overlay = 'none' | 'help' | 'waste' | 'findings' | 'history';
 export type NodeId = TreeNode['id'];
 
 /** Everything the screen shows, as plain data that is replaced, never changed: the components only draw it. */
@@ -31,6 +32,8 @@ export interface BrowserState {
   readonly showAttributes: boolean;
   readonly overlay: Overlay;
   readonly overlayCursor: number;
+  /** The path the history overlay is about. */
+  readonly historyPath: string;
   readonly message: string | undefined;
   readonly quit: boolean;
 }
@@ -51,6 +54,7 @@ export const INITIAL_STATE: BrowserState = {
   showAttributes: false,
   overlay: 'none',
   overlayCursor: 0,
+  historyPath: '',
   message: undefined,
   quit: false,
 };
@@ -62,6 +66,8 @@ export interface BrowserInput {
   readonly baseLayers: number;
   /** `fathom diff`: BASE, loaded into the same path table, to mark HEAD's tree against. */
   readonly against?: DiffBase;
+  /** With --dockerfile: the instruction behind each layer, for a path's history. */
+  readonly instructions?: ReadonlyArray<Instruction | undefined>;
 }
 
 export interface DiffBase {

@@ -118,6 +118,7 @@ const FILES_PANE: CommandTable = {
     return index >= 0 ? moveCursor(ctx, s, index) : s;
   }),
   right: withRow((_, s, row) => (row.hasChildren && row.collapsed ? toggleCollapse(s, row.node) : undefined)),
+  history: withRow((_, s, row) => ({ ...s, overlay: 'history', overlayCursor: 0, historyPath: row.node.path })),
 };
 
 const OVERLAY: CommandTable = {

@@ -13,11 +13,11 @@ export type Action =
   | 'quit' | 'help' | 'toggleFocus' | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown'
   | 'collapse' | 'collapseAll' | 'compareAll' | 'compareLayer' | 'compareBase'
   | 'hideAdded' | 'hideRemoved' | 'hideModified' | 'hideUnmodified'
-  | 'filter' | 'sortToggle' | 'sortSize' | 'attributes' | 'waste' | 'wasteList' | 'findings';
+  | 'filter' | 'sortToggle' | 'sortSize' | 'attributes' | 'waste' | 'wasteList' | 'findings' | 'history';
 
 export type KeyBindings = Readonly<Record<Action, readonly string[]>>;
 
-/** dive's defaults, plus q to quit, ? for help, s to sort by size, w for waste, f for findings. */
+/** dive's defaults, plus q to quit, ? for help, s to sort by size, w for waste, f for findings, i for a path's history. */
 export const DEFAULT_KEYS: KeyBindings = {
   quit: ['q', 'ctrl+c'],
   help: ['?'],
@@ -45,6 +45,7 @@ export const DEFAULT_KEYS: KeyBindings = {
   waste: ['w'],
   wasteList: ['W'],
   findings: ['f'],
+  history: ['i'],
 };
 
 export const ACTION_HELP: Readonly<Record<Action, string>> = {
@@ -73,6 +74,7 @@ export const ACTION_HELP: Readonly<Record<Action, string>> = {
   waste: 'jump to the largest wasted file and say why',
   wasteList: 'every wasted file: who wrote it, who hid it',
   findings: 'rule findings',
+  history: 'files: every layer that touched the selected path',
 };
 
 function describe(k: KeyPress): string[] {
