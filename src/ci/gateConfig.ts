@@ -82,28 +82,65 @@ function parseThreshold(key: ThresholdKey, v: unknown): Threshold {
   return key === 'highestWastedBytes' ? parseSize(key, v) : parseRatio(key, v);
 }
 
+/** A key of a mapping as dive (viper) finds it: case-insensitively (`LowestEfficiency`, `Rules`). */
+function lookup(map: Readonly<Record<string, unknown>>, key: string): { found: boolean; value: unknown } {
+  const k = Object.keys(map).find((x) => x.toLowerCase() === key.toLowerCase());
+  return k === undefined ? { found: false, value: undefined } : { found: true, value: map[k] };
+}
+
+const asMapping = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? v : {}) as Record<string, unknown>;
+
+/** dive refuses fractions outside 0..1 ("config value is outside allowed range (0-1)"). */
+function inRange(key: ThresholdKey, t: Threshold): Threshold {
+  if (key !== 'highestWastedBytes' && t.enabled && (t.value < 0 || t.value > 1)) {
+    throw new ConfigError(`rules.${key}: ${t.raw} is outside the allowed range 0..1 (a fraction, as in dive)`);
+  }
+  return t;
+}
+
 /** Build the gate's configuration from a parsed `.dive-ci` object plus CLI overrides (which win). */
 export function gateConfigFrom(raw: unknown, overrides: ThresholdOverrides, file?: string, diffOverrides: DiffOverrides = {}): GateConfig {
-  const root = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const rules = (root['rules'] && typeof root['rules'] === 'object' ? root['rules'] : {}) as Record<string, unknown>;
+  try {
+    return readGateConfig(asMapping(raw), overrides, file, diffOverrides);
+  } catch (err) {
+    // a bad value in the file names the file; a bad flag is named by its key alone
+    if (err instanceof ConfigError && file !== undefined && !err.message.startsWith(file)) throw new ConfigError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+function readGateConfig(root: Record<string, unknown>, overrides: ThresholdOverrides, file: string | undefined, diffOverrides: DiffOverrides): GateConfig {
+  const rules = asMapping(lookup(root, 'rules').value);
   const pick = (key: ThresholdKey): Threshold => {
-    if (overrides[key] !== undefined) return parseThreshold(key, overrides[key]);
-    // a key present with no value (`highestWastedBytes:`) disables; an absent or commented-out key takes the default
-    if (key in rules) return parseThreshold(key, rules[key]);
-    return parseThreshold(key, DEFAULTS[key]);
+    if (overrides[key] !== undefined) return parseCliThreshold(key, overrides[key]);
+    // as dive: a key absent, commented out or present with no value (`lowestEfficiency:`) takes the default
+    const { found, value } = lookup(rules, key);
+    const empty = value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+    return inRange(key, parseThreshold(key, found && !empty ? value : DEFAULTS[key]));
   };
+  const thresholdKeys = new Set(THRESHOLD_KEYS.map((k) => k.toLowerCase()));
   const ruleSettings: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rules)) if (!(THRESHOLD_KEYS as readonly string[]).includes(k)) ruleSettings[k] = v;
-  const ignore = Array.isArray(root['ignore']) ? root['ignore'] : [];
+  for (const [k, v] of Object.entries(rules)) if (!thresholdKeys.has(k.toLowerCase())) ruleSettings[k] = v;
+  const ignore = lookup(root, 'ignore').value;
   return {
     lowestEfficiency: pick('lowestEfficiency'),
     highestWastedBytes: pick('highestWastedBytes'),
     highestUserWastedPercent: pick('highestUserWastedPercent'),
     ruleSettings,
-    ignore,
-    diff: diffGateConfigFrom(root['diff'], diffOverrides),
+    ignore: Array.isArray(ignore) ? ignore : [],
+    diff: diffGateConfigFrom(lookup(root, 'diff').value, diffOverrides),
     ...(file ? { file } : {}),
   };
+}
+
+/** A flag's error says which flag (`--lowestEfficiency`), not the file's key. */
+function parseCliThreshold(key: ThresholdKey, v: string): Threshold {
+  try {
+    return inRange(key, parseThreshold(key, v));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`--${key}: ${err.message.replace(`rules.${key}: `, '')}`);
+    throw err;
+  }
 }
 
 /**

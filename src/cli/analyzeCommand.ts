@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadGateConfig, type ThresholdOverrides } from '../ci/gateConfig.js';
 import { layerInstructions } from '../dockerfile/layerLines.js';
@@ -5,7 +6,6 @@ import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
 import { ConfigError, InputError } from '../errors.js';
 import { checksText, ciText } from '../report/ciText.js';
 import { parseFormat, renderReport, type Format } from '../report/formats.js';
-import { jsonReport } from '../report/jsonReport.js';
 import type { ReportContext } from '../report/reportContext.js';
 import { textReport } from '../report/textReport.js';
 import type { ReviewArchive } from '../review/loadForReview.js';
@@ -19,9 +19,11 @@ import { hostPlatform } from './hostPlatform.js';
 import { prepareBrowser, type BrowserLaunch } from './browserLaunch.js';
 import { createProgress } from './progress.js';
 import { loadKeyBindings } from './terminal.js';
+import { useColor } from './colors.js';
+import { failOnFrom, gateExitCode, withIgnoredRules, type FailOn, type GateArgs } from './gateOptions.js';
 import { fathomVersion } from './version.js';
 
-export interface AnalyzeArgs {
+export interface AnalyzeArgs extends GateArgs {
   ref?: string;
   json?: string;
   platform?: string;
@@ -118,9 +120,18 @@ async function readDockerfile(path: string) {
 
 /** Everything but the image, read and checked before the (possibly long) load. */
 async function planFor(args: AnalyzeArgs): Promise<ReviewPlan> {
-  const gate = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: thresholdOverrides(args) });
+  const file = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: thresholdOverrides(args) });
+  const gate = withIgnoredRules(file, args.ignore);
   const plan = planReview({ gate, today: new Date().toISOString().slice(0, 10), onlyUserLayers: args.onlyUserLayers === true });
-  return args.dockerfile !== undefined ? { ...plan, dockerfile: await readDockerfile(args.dockerfile) } : plan;
+  const dockerfile = args.dockerfile ?? dockerfileInWorkingDirectory();
+  return dockerfile !== undefined ? { ...plan, dockerfile: await readDockerfile(dockerfile) } : plan;
+}
+
+/** Without --dockerfile, a Dockerfile or Containerfile in the working directory gives the findings their lines. */
+function dockerfileInWorkingDirectory(): string | undefined {
+  const found = ['Dockerfile', 'Containerfile'].find((f) => existsSync(f));
+  if (found) process.stderr.write(`fathom: using ./${found} for the findings' lines (--dockerfile FILE names another)\n`);
+  return found;
 }
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
@@ -144,10 +155,13 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
 
 interface Output {
   readonly ci: boolean;
+  readonly failOn: FailOn;
   readonly reports: Array<{ format: Format; file: string }>;
   readonly stdoutFormat: Format | undefined;
   /** Nothing else asked for: the browser when there is a terminal, else the plain report. */
   readonly browser: boolean;
+  /** `--json FILE` alone on a terminal: write it and stop, as dive's -j. */
+  readonly jsonOnly: boolean;
 }
 
 /** Where the review goes, checked before anything is read. */
@@ -155,16 +169,27 @@ function outputFor(args: AnalyzeArgs): Output {
   const ci = args.ci === true || isCiEnv(process.env['CI']);
   const reports = reportRequests(args);
   const stdoutFormat = args.format !== undefined && args.output === undefined ? parseFormat(args.format) : undefined;
-  return { ci, reports, stdoutFormat, browser: !ci && reports.length === 0 && stdoutFormat === undefined };
+  // dive's -j: on a terminal the export is the whole job, no browser
+  const jsonOnly = args.json !== undefined && args.json !== '-' && process.stdout.isTTY === true && !ci && reports.length === 0 && stdoutFormat === undefined;
+  return { ci, failOn: failOnFrom(args), reports, stdoutFormat, jsonOnly, browser: !ci && reports.length === 0 && stdoutFormat === undefined && !jsonOnly };
 }
 
 /** Reports to files, then the browser, a format on stdout, the CI summary or the plain report; the exit code. */
 async function present(result: Review, output: Output, args: AnalyzeArgs, plan: ReviewPlan, browser: BrowserLaunch | undefined): Promise<number> {
   const { image, analysis, gate, base } = result;
   const ctx: ReportContext = { image, analysis, gate, base, version: fathomVersion(), ...(plan.dockerfile ? { dockerfile: plan.dockerfile } : {}) };
-  if (args.json) await writeReportFile(args.json, JSON.stringify({ ...jsonReport(image, analysis), checks: gate.checks, base }, null, 2) + '\n');
+  if (args.json === '-') {
+    // `--json -`: the JSON document is the output
+    process.stdout.write(renderReport('json', ctx));
+    return output.ci ? gateExitCode(gate, output.failOn) : 0;
+  }
+  if (args.json) await writeReportFile(args.json, renderReport('json', ctx));
 
   const plainReport = () => process.stdout.write(textReport(image, analysis) + checksText(ctx));
+  if (output.jsonOnly) {
+    process.stderr.write(`fathom: wrote ${args.json}\n`);
+    return 0;
+  }
   if (output.browser) {
     if (!browser) {
       plainReport();
@@ -184,17 +209,17 @@ async function present(result: Review, output: Output, args: AnalyzeArgs, plan: 
   } else {
     plainReport();
   }
-  return output.ci && gate.status === 'FAIL' ? 1 : 0;
+  return output.ci ? gateExitCode(gate, output.failOn) : 0;
 }
 
-/** dive's test: CI=true; fathom also takes 1 and yes. */
+/**
+ * CI as dive reads it, with Go's strconv.ParseBool (1, t, T, TRUE, true, True), plus `yes`; anything else — `TrUe`,
+ * `on`, `0`, empty — is not CI.
+ */
 export function isCiEnv(v: string | undefined): boolean {
-  return v !== undefined && ['true', '1', 'yes'].includes(v.trim().toLowerCase());
+  return v !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True', 'yes', 'Yes', 'YES'].includes(v);
 }
 
-function useColor(out: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
-  return out.isTTY === true && env['NO_COLOR'] === undefined;
-}
 
 function thresholdOverrides(args: AnalyzeArgs): ThresholdOverrides {
   const o: ThresholdOverrides = {};

@@ -12,6 +12,8 @@ import { ConfigError } from '../errors.js';
 import type { ReviewArchive } from '../review/loadForReview.js';
 import { planReview } from '../review/review.js';
 import { isRegistrySource, parseImageRef } from '../source/openImageRef.js';
+import { useColor } from './colors.js';
+import { failOnFrom, gateExitCode, withIgnoredRules, type FailOn, type GateArgs } from './gateOptions.js';
 import { isCiEnv, openSource, parseReportRequests, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
 import { withBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
@@ -19,7 +21,7 @@ import { createProgress } from './progress.js';
 import { keyboard, loadKeyBindings } from './terminal.js';
 import { fathomVersion } from './version.js';
 
-export interface DiffArgs {
+export interface DiffArgs extends GateArgs {
   base?: string;
   head?: string;
   baseImage?: string;
@@ -82,8 +84,9 @@ export async function runDiff(args: DiffArgs): Promise<number> {
   const reports = parseReportRequests(args, parseDiffFormat);
   const stdoutFormat = args.format !== undefined && args.output === undefined ? parseDiffFormat(args.format) : undefined;
   const ci = args.ci === true || isCiEnv(process.env['CI']);
-  const gateConfig = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: {}, diffOverrides: diffOverrides(args) });
-  const plan = planReview({ gate: gateConfig, today: new Date().toISOString().slice(0, 10) });
+  const failOn = failOnFrom(args);
+  const gateFile = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: {}, diffOverrides: diffOverrides(args) });
+  const plan = planReview({ gate: withIgnoredRules(gateFile, args.ignore), today: new Date().toISOString().slice(0, 10) });
   const headDockerfile = args.dockerfile !== undefined ? await readDockerfile(args.dockerfile) : undefined;
   const baseDockerfile = args.baseDockerfile !== undefined ? await readDockerfile(args.baseDockerfile) : undefined;
   const result = await withBatchGc(async () =>
@@ -97,13 +100,13 @@ export async function runDiff(args: DiffArgs): Promise<number> {
       { ...(baseDockerfile ? { baseDockerfile } : {}), ...(headDockerfile ? { headDockerfile } : {}), expand: args.expand === true },
     ),
   );
-  return present(result, args, { ci, reports, stdoutFormat, gateConfig });
+  return present(result, args, { ci, failOn, reports, stdoutFormat, gateConfig: gateFile });
 }
 
 async function present(
   result: DiffResult,
   args: DiffArgs,
-  out: { ci: boolean; reports: Array<{ format: DiffFormat; file: string }>; stdoutFormat: DiffFormat | undefined; gateConfig: Awaited<ReturnType<typeof loadGateConfig>> },
+  out: { ci: boolean; failOn: FailOn; reports: Array<{ format: DiffFormat; file: string }>; stdoutFormat: DiffFormat | undefined; gateConfig: Awaited<ReturnType<typeof loadGateConfig>> },
 ): Promise<number> {
   const { diff } = result;
   const gate = diffGate(diff, out.gateConfig.diff);
@@ -118,7 +121,7 @@ async function present(
   };
   if (args.json) await writeReportFile(args.json, JSON.stringify(diffJson(diff, gate, { expanded, version }), null, 2) + '\n');
   for (const r of out.reports) await writeReportFile(r.file, renderDiffReport(r.format, ctx));
-  const color = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
+  const color = useColor(process.stdout, process.env);
   if (out.stdoutFormat !== undefined) {
     process.stdout.write(renderDiffReport(out.stdoutFormat, ctx));
   } else if (out.ci) {
@@ -135,5 +138,5 @@ async function present(
     }
     process.stdout.write(diffText(diff, { maxPaths: expanded ? Infinity : 30, color }));
   }
-  return out.ci && gate.status === 'FAIL' ? 1 : 0;
+  return out.ci ? gateExitCode(gate, out.failOn) : 0;
 }

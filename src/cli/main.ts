@@ -4,6 +4,7 @@ import { ConfigError, InputError } from '../errors.js';
 import type { AnalyzeArgs } from './analyzeCommand.js';
 import type { BuildArgs } from './buildCommand.js';
 import type { DiffArgs } from './diffCommand.js';
+import { splitBuildArgv } from './buildArgv.js';
 import { fathomVersion } from './version.js';
 import type { StripArgs } from './stripCommand.js';
 import { stripOptions } from './stripOptions.js';
@@ -27,10 +28,18 @@ function sourceOptions<T>(y: Argv<T>) {
     .option('ca-file', { type: 'string', describe: 'registry: PEM file of CA certificates to trust besides the system ones (also SSL_CERT_FILE)' });
 }
 
+/** How the gate decides the exit code and which rules run: `fathom IMAGE`, `build` and `diff`. */
+function gateOptions<T>(y: Argv<T>) {
+  return y
+    .option('fail-on', { type: 'string', describe: 'CI: error (default: a failed check exits 1), warn (a warning too) or never' })
+    .option('fail', { type: 'boolean', describe: 'CI: --no-fail reports and exits 0 whatever the checks say (a report-only job)' })
+    .option('ignore', { type: 'string', array: true, describe: "RULE, repeatable: turn an image rule off (or disable one of dive's thresholds) for this run" });
+}
+
 /** The options of an analysis, shared by `fathom IMAGE` and `fathom build`. */
 function analyzeOptions<T>(y: Argv<T>) {
-  return sourceOptions(y)
-    .option('json', { type: 'string', describe: "write dive's JSON export (plus fathom's fields) to FILE" })
+  return gateOptions(sourceOptions(y))
+    .option('json', { alias: 'j', type: 'string', describe: "write dive's JSON export (plus fathom's fields and the gate) to FILE; no browser" })
     .option('platform', { type: 'string', describe: 'os/arch[/variant] to pick from a multi-platform index' })
     .option('image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image archive' })
     .option('ci', { type: 'boolean', describe: 'run as a CI gate (also when CI=true)' })
@@ -48,7 +57,7 @@ function analyzeOptions<T>(y: Argv<T>) {
 
 /** `fathom diff`'s options: each side like `fathom IMAGE`, the outputs, and the gate's `diff:` thresholds. */
 function diffOptions<T>(y: Argv<T>) {
-  return sourceOptions(y)
+  return gateOptions(sourceOptions(y))
     .positional('base', { type: 'string', describe: 'BASE: the image before the change (an archive, -, oci:DIR[:TAG], or an engine reference)' })
     .positional('head', { type: 'string', describe: 'HEAD: the image after the change' })
     .option('base-image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image BASE archive' })
@@ -72,7 +81,31 @@ function diffOptions<T>(y: Argv<T>) {
     .option('failOnStartRegression', { type: 'string', describe: 'CI: true (default) or false: fail when BASE starts and HEAD does not' });
 }
 
+/**
+ * A reader that closes the pipe early (`fathom rules | head -1`) is not an error: the rest of the output is
+ * dropped and the exit code is what it would have been.
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+      fail(`cannot write the output: ${err.message}`);
+    });
+  }
+}
+
+/**
+ * A bare `-` (stdin) before any `--`, as a word yargs keeps: yargs reads `-` as an empty option, which strict
+ * parsing would refuse as an unknown argument.
+ */
+const STDIN = '\u0000stdin';
+function stdinMarked(argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((a, i) => (a === '-' && (end < 0 || i < end) ? STDIN : a));
+}
+
 async function main(argv: string[]): Promise<number> {
+  ignoreClosedPipes();
   // React's development build diffs every prop for its profiler: seconds per key on a big image. The UI is
   // imported lazily, so this takes effect before React loads.
   process.env['NODE_ENV'] ??= 'production';
@@ -84,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const { default: yargs } = await import('yargs');
   let code = 0;
-  await yargs(argv)
+  await yargs(stdinMarked(splitBuildArgv(argv)))
     .scriptName('fathom')
     .usage(
       '$0 IMAGE [options]\n\nReview a container image: layer waste (dive-compatible), CI gate, image rules.\n' +
@@ -97,8 +130,7 @@ async function main(argv: string[]): Promise<number> {
       'analyse an image',
       (y) => analyzeOptions(y).positional('ref', { type: 'string', describe: 'IMAGE' }),
       async (args) => {
-        // yargs turns a bare `-` into an empty string: `-` means stdin
-        if (args.ref === '' && argv.includes('-')) args.ref = '-';
+        if (args.ref === STDIN) args.ref = '-';
         if (!args.ref) fail('no IMAGE given: pass an archive path, an image name, or - to read an archive from stdin (see --help)');
         // each command's modules load when it runs: --version and --help need yargs alone
         const { runAnalyze } = await import('./analyzeCommand.js');
@@ -107,8 +139,11 @@ async function main(argv: string[]): Promise<number> {
     )
     .command<BuildArgs>(
       'build',
-      'build with docker or podman (the build arguments after --), then review the image',
-      (y) => analyzeOptions(y).option('engine', { type: 'string', describe: 'docker (default) or podman' }),
+      'build with docker or podman, then review the image: fathom build [options] -- BUILD-ARGS (the -- may be left out when no build argument is also a fathom option: fathom build -t app .)',
+      (y) =>
+        analyzeOptions(y)
+          .usage('$0 build [options] -- BUILD-ARGS\n\nBuild with docker or podman, then review the image by id. Without -- the arguments fathom does not know go to the build (fathom build -t app .); an option both have (--platform, --pull, --output, --format) needs the -- form.')
+          .option('engine', { type: 'string', describe: 'docker (default) or podman' }),
       async (args) => {
         const rest = (args as unknown as { '--'?: Array<string | number> })['--'] ?? [];
         const { runBuild } = await import('./buildCommand.js');
@@ -120,9 +155,8 @@ async function main(argv: string[]): Promise<number> {
       'what a change does to an image: BASE (before, e.g. main) against HEAD (after, e.g. the pull request)',
       (y) => diffOptions(y),
       async (args) => {
-        // yargs turns a bare `-` into an empty string: `-` means stdin
-        if (args.base === '') args.base = '-';
-        if (args.head === '') args.head = '-';
+        if (args.base === STDIN) args.base = '-';
+        if (args.head === STDIN) args.head = '-';
         const { runDiff } = await import('./diffCommand.js');
         code = await runDiff(args);
       },
@@ -146,10 +180,32 @@ async function main(argv: string[]): Promise<number> {
         code = runRulesCommand(args.id);
       },
     )
+    .example('$0 app.tar', 'the layer browser on a terminal, the text report otherwise')
+    .example('CI=true $0 app.tar', "dive's CI gate with .dive-ci: PASS/FAIL lines, exit 1 on a failed check")
+    .example('$0 app:1 --ci --report sarif=fathom.sarif --report junit=fathom.xml', 'the gate plus reports for code scanning and test tabs')
+    .example('$0 app:1 --ci --no-fail --report markdown=pr.md', 'a report-only job: always exit 0')
+    .example('$0 diff app:main app:pr --report markdown=diff.md', 'what a pull request does to the image')
+    .example('$0 build -t app:dev .', 'docker build (podman with --engine podman), then review the image')
+    .epilogue(
+      [
+        'Exit codes: 0 pass (or no gate); 1 a check failed in CI mode (with --fail-on warn a warning too, with --no-fail never); ' +
+          '2 unusable input, configuration or usage (one line on stderr naming the file and the problem).',
+        'Environment: CI (CI mode when true as Go reads it: 1, t, T, TRUE, true, True; or yes); FORCE_COLOR, NO_COLOR; ' +
+          'DOCKER_HOST, DOCKER_CONTEXT, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_CONFIG; CONTAINER_HOST, XDG_RUNTIME_DIR (podman); ' +
+          'REGISTRY_AUTH_FILE, XDG_CONFIG_HOME; SSL_CERT_FILE; FATHOM_DEBUG (a stack trace on internal errors).',
+        "Rules: fathom rules lists them; fathom rules ID prints one rule's documentation.",
+      ].join('\n\n'),
+    )
+    .middleware((args) => {
+      // `-` given as an option's value (`--json -`): back to `-`
+      for (const [k, v] of Object.entries(args)) if (v === STDIN) (args as Record<string, unknown>)[k] = '-';
+    })
     .parserConfiguration({ 'populate--': true })
-    .strictOptions()
+    .strict()
     .help()
-    .version()
+    .alias('h', 'help')
+    .version(fathomVersion())
+    .alias('v', 'version')
     .fail((msg, err) => {
       if (err) throw err;
       fail(msg);

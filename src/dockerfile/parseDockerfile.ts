@@ -22,24 +22,55 @@ export interface DockerfileInfo {
   readonly instructions: readonly Instruction[];
 }
 
+/** The escape character: `# escape=`` among the parser directives at the top (before any other line). */
+function escapeChar(lines: readonly string[]): string {
+  for (const l of lines) {
+    const d = /^#\s*([a-z]+)\s*=\s*(\S*)\s*$/i.exec(l);
+    if (!d) break;
+    if (d[1]!.toLowerCase() === 'escape') return d[2] === '`' ? '`' : '\\';
+  }
+  return '\\';
+}
+
+/** The heredoc delimiters an instruction opens (`RUN <<EOF`, `COPY <<-"A" <<B /dst/`), in order. */
+function heredocs(instruction: string): Array<{ word: string; stripTabs: boolean }> {
+  if (!/^(RUN|COPY|ADD)\s/i.test(instruction)) return [];
+  return [...instruction.matchAll(/<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_]*)\2/g)].map((m) => ({ word: m[3]!, stripTabs: m[1] === '-' }));
+}
+
+/**
+ * The Dockerfile's instructions with their first line: continuation lines joined (the escape directive's
+ * character), comment lines dropped, and heredoc bodies (`RUN <<EOF` … `EOF`) kept inside their instruction —
+ * a `FROM` in a heredoc is script text, not an instruction.
+ */
 function logicalLines(text: string): Array<{ line: number; text: string }> {
-  const escape = /^#\s*escape\s*=\s*`/im.test(text.split('\n').slice(0, 5).join('\n')) ? '`' : '\\';
+  const lines = text.split(/\r?\n/);
+  const escape = escapeChar(lines);
   const out: Array<{ line: number; text: string }> = [];
   let buf = '';
   let start = 0;
-  text.split(/\r?\n/).forEach((raw, i) => {
-    if (buf === '' && /^\s*#/.test(raw)) return;
-    if (buf !== '' && /^\s*#/.test(raw)) return; // comment lines inside a continuation are skipped
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    if (/^\s*#/.test(raw)) continue; // a comment, also inside a continuation
     if (buf === '') start = i + 1;
     const trimmed = raw.replace(/\s+$/, '');
     if (trimmed.endsWith(escape)) {
       buf += trimmed.slice(0, -1) + ' ';
-      return;
+      continue;
     }
     buf += raw;
-    if (buf.trim() !== '') out.push({ line: start, text: buf.trim() });
+    const body: string[] = [];
+    for (const doc of heredocs(buf.trim())) {
+      for (i++; i < lines.length; i++) {
+        const l = doc.stripTabs ? lines[i]!.replace(/^\t+/, '') : lines[i]!;
+        if (l === doc.word) break;
+        body.push(l);
+      }
+      body.push(doc.word);
+    }
+    if (buf.trim() !== '') out.push({ line: start, text: [buf.trim(), ...body].join('\n') });
     buf = '';
-  });
+  }
   if (buf.trim() !== '') out.push({ line: start, text: buf.trim() });
   return out;
 }

@@ -1,14 +1,18 @@
+import { styleText } from 'node:util';
 import type { Check, GateResult } from '../ci/check.js';
 import { analysisLines, inefficientFilesLines } from './textReport.js';
 import type { ReportContext } from './reportContext.js';
 
-const paint = (on: boolean, code: string, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
+type Style = Parameters<typeof styleText>[0];
+/** Node's own styling; whether to colour at all is the caller's decision (a terminal, FORCE_COLOR, NO_COLOR). */
+const paint = (on: boolean, style: Style, s: string) => (on ? styleText(style, s, { validateStream: false }) : s);
 
+/** dive's colours: FAIL bold reversed red, WARN and SKIP blue, PASS green. */
 function statusWord(c: Check, color: boolean): string {
-  if (c.status === 'FAIL') return paint(color, '1;7;31', 'FAIL');
-  if (c.status === 'WARN') return paint(color, '34', 'WARN');
-  if (c.status === 'PASS') return paint(color, '32', 'PASS');
-  return 'SKIP';
+  if (c.status === 'FAIL') return paint(color, ['bold', 'inverse', 'red'], 'FAIL');
+  if (c.status === 'WARN') return paint(color, 'blue', 'WARN');
+  if (c.status === 'PASS') return paint(color, 'green', 'PASS');
+  return paint(color, 'blue', 'SKIP');
 }
 
 /**
@@ -17,7 +21,8 @@ function statusWord(c: Check, color: boolean): string {
  */
 export function ciText(ctx: ReportContext, opts: { color: boolean }): string {
   const { analysis: a, gate } = ctx;
-  return [...analysisLines(a), ...inefficientFilesLines(a, 50), ...resultLines(gate, opts.color)].join('\n') + '\n';
+  // dive's CI output lists every inefficient file: so does this one (only the plain text report folds it)
+  return [...analysisLines(a), ...inefficientFilesLines(a), ...resultLines(gate, opts.color)].join('\n') + '\n';
 }
 
 /** `Results:`, one `STATUS: id: reason` line per check, and dive's `Result:` line: what CI logs are grepped for. */
@@ -26,7 +31,7 @@ export function resultLines(gate: GateResult, color: boolean): string[] {
   for (const c of gate.checks) lines.push(`  ${statusWord(c, color)}: ${c.id}${c.message ? `: ${consoleMessage(c)}` : ''}`);
   const t = gate.tally;
   const summary = `Result:${gate.status} [Total:${t.total}] [Passed:${t.pass}] [Failed:${t.fail}] [Warn:${t.warn}] [Skipped:${t.skip}]`;
-  lines.push(paint(color, gate.status === 'PASS' ? '32' : '31', summary));
+  lines.push(paint(color, gate.status === 'PASS' ? 'green' : 'red', summary));
   return lines;
 }
 

@@ -18,12 +18,17 @@ export function parseFormat(s: string): Format {
 
 const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
 
+/** The one JSON document `--json FILE`, `--format json` and `--report json=FILE` all write: dive's, the gate, the base. */
+export function fullJson(ctx: ReportContext) {
+  return { ...jsonReport(ctx.image, ctx.analysis), gate: ctx.gate, ...(ctx.base ? { base: ctx.base } : {}) };
+}
+
 export function renderReport(format: Format, ctx: ReportContext): string {
   switch (format) {
     case 'text':
       return ciText(ctx, { color: false });
     case 'json':
-      return json({ ...jsonReport(ctx.image, ctx.analysis), gate: ctx.gate });
+      return json(fullJson(ctx));
     case 'sarif':
       return json(sarifReport(ctx));
     case 'junit':

@@ -1,6 +1,6 @@
 import { imageKey } from '../ci/findingIdentity.js';
 import { gateFindings, type ReportFinding } from './reportFindings.js';
-import type { ReportContext } from './reportContext.js';
+import { dockerfileLineOf, type ReportContext } from './reportContext.js';
 
 const SEVERITY = { error: 'major', warning: 'minor', note: 'info' } as const;
 
@@ -9,17 +9,21 @@ const SEVERITY = { error: 'major', warning: 'minor', note: 'info' } as const;
  * (the image's repository and what the finding is about, never its position or a measured value), so the same
  * problem keeps its identity from one pipeline to the next and two images' entries never merge.
  */
-export function gitlabEntries(findings: readonly ReportFinding[], image: string) {
+export function gitlabEntries(findings: readonly ReportFinding[], image: string, dockerfile?: string) {
   return findings.map((f) => ({
     description: `${f.checkId}: ${f.message} (${image})`,
     check_name: f.checkId,
     fingerprint: f.fingerprint,
     severity: SEVERITY[f.level],
-    location: { path: f.location.path ? f.location.path.replace(/^\/+/, '') : 'Dockerfile', lines: { begin: 1 } },
+    // with a Dockerfile, the line of the instruction the finding comes from (what the merge request shows)
+    location:
+      f.line !== undefined && dockerfile !== undefined
+        ? { path: dockerfile.replace(/^(\.\/)+/, ''), lines: { begin: f.line } }
+        : { path: f.location.path ? f.location.path.replace(/^\/+/, '') : 'Dockerfile', lines: { begin: 1 } },
   }));
 }
 
 export function gitlabReport(ctx: ReportContext) {
   const name = ctx.image.tags[0] ?? ctx.image.id;
-  return gitlabEntries(gateFindings(ctx.gate, imageKey(ctx.image.tags, ctx.image.id)), name);
+  return gitlabEntries(gateFindings(ctx.gate, imageKey(ctx.image.tags, ctx.image.id), dockerfileLineOf(ctx)), name, ctx.dockerfile?.path);
 }

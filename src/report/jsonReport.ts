@@ -6,14 +6,18 @@ import type { Image } from '../model/imageTypes.js';
  * fathom's own fields beside dive's, so tools written for dive keep reading it.
  */
 export function jsonReport(image: Image, a: Analysis) {
+  const createdBy = new Map(image.history.filter((h) => h.layerIndex !== undefined).map((h) => [h.layerIndex!, h.createdBy] as const));
   return {
     layer: image.layers.map((l) => ({
       index: l.index,
-      // the same for every way the image arrives (dive used the v1 id, which docker and podman write differently)
-      id: l.diffId.replace(/^sha256:/, ''),
+      // dive's: the first component of the layer's path in the archive (`<v1 id>` of `<v1 id>/layer.tar`, `blobs`
+      // of `blobs/sha256/…`), so it depends on how the image arrived; fathom's diffId does not
+      id: l.archivePath.split('/')[0]!,
       digestId: l.diffId,
       sizeBytes: l.size,
-      command: l.command,
+      // dive's: the history's created_by without `/bin/sh -c ` (fathom's own reading of it is `instruction`)
+      command: diveCommand(createdBy.get(l.index)),
+      instruction: l.command,
       digest: l.digest,
       diffId: l.diffId,
       mediaType: l.mediaType,
@@ -48,4 +52,9 @@ export function jsonReport(image: Image, a: Analysis) {
       notes: image.notes,
     },
   };
+}
+
+/** dive 0.12 trims only `/bin/sh -c ` from created_by (`#(nop) COPY …` stays), and says `(missing)` without history. */
+function diveCommand(createdBy: string | undefined): string {
+  return createdBy === undefined ? '(missing)' : createdBy.replace(/^\/bin\/sh -c /, '');
 }

@@ -1,8 +1,8 @@
 import prettyBytes from 'pretty-bytes';
-import type { Check } from '../ci/check.js';
+import type { Check, CheckLocation } from '../ci/check.js';
 import { cell, code, plural } from './markdownText.js';
 import { ruleDocUrl } from './projectLinks.js';
-import { imageName, type ReportContext } from './reportContext.js';
+import { dockerfileLineOf, imageName, type ReportContext } from './reportContext.js';
 
 const ICON = { FAIL: '❌', WARN: '⚠️', PASS: '✅', SKIP: '⏭️' } as const;
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(2)} %` : 'n/a (no user layers)');
@@ -39,13 +39,17 @@ function checksTable(checks: readonly Check[]): string[] {
 }
 
 /** Every finding, grouped by rule, each rule's heading linking to its documentation. */
-function findingsByRule(checks: readonly Check[]): string[] {
+function findingsByRule(checks: readonly Check[], lineOf: ((l: CheckLocation) => number | undefined) | undefined, dockerfile: string | undefined): string[] {
   const out: string[] = [];
   for (const c of checks) {
     const found = c.locations.filter((l) => l.message !== undefined);
     if (found.length === 0) continue;
     out.push(`**${ICON[c.status]} [${c.id}](${ruleDocUrl(c.id)})** — ${c.title} (${plural(found.length, 'finding')})`, '');
-    for (const l of found) out.push(`- ${code(l.path ?? l.configField ?? '')}: ${l.message!.replace(/\r?\n/g, ' ')}${l.fix ? ` — fix: ${l.fix.replace(/\r?\n/g, ' ')}` : ''}`);
+    for (const l of found) {
+      const line = lineOf?.(l);
+      const at = line !== undefined && dockerfile !== undefined ? ` (${code(`${dockerfile}:${line}`)})` : '';
+      out.push(`- ${code(l.path ?? l.configField ?? '')}${at}: ${l.message!.replace(/\r?\n/g, ' ')}${l.fix ? ` — fix: ${l.fix.replace(/\r?\n/g, ' ')}` : ''}`);
+    }
     out.push('');
   }
   return out;
@@ -66,7 +70,7 @@ export function markdownReport(ctx: ReportContext): string {
   );
   out.push('');
   out.push(...checksTable(gate.checks));
-  out.push(...findingsByRule(gate.checks));
+  out.push(...findingsByRule(gate.checks, dockerfileLineOf(ctx), ctx.dockerfile?.path));
   if (a.hidden.length > 0) {
     out.push('**Largest wasted files** (bytes shipped in a layer but not visible in the final image)', '');
     out.push('| size | path | written by layer | hidden by layer | how |', '|---:|---|---:|---:|---|');

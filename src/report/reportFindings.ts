@@ -14,6 +14,8 @@ export interface ReportFinding {
   readonly location: CheckLocation;
   /** Unique within the report, different between images, the same from one run to the next. */
   readonly fingerprint: string;
+  /** With a Dockerfile: the line of the instruction it comes from. */
+  readonly line?: number;
   /** `fathom diff`: whether HEAD introduced it, kept it, or fixed it. */
   readonly baselineState?: 'new' | 'unchanged' | 'absent';
 }
@@ -24,13 +26,15 @@ const LEVEL = { FAIL: 'error', WARN: 'warning', PASS: 'note' } as const;
  * Every finding of a gate, one per location: rule findings at every level (info ones as notes), thresholds and
  * ignore checks that failed or warn.
  */
-export function gateFindings(gate: GateResult, imageKey: string): ReportFinding[] {
+export function gateFindings(gate: GateResult, imageKey: string, lineOf?: (l: CheckLocation) => number | undefined): ReportFinding[] {
   const out: Array<Omit<ReportFinding, 'fingerprint'> & { identity: string }> = [];
   for (const c of gate.checks) {
     if (c.status === 'SKIP' || (c.status === 'PASS' && c.locations.every((l) => l.message === undefined))) continue;
     const locations: readonly CheckLocation[] = c.locations.length > 0 ? c.locations : [{ configField: 'image' }];
     for (const l of locations) {
+      const line = lineOf?.(l);
       out.push({
+        ...(line !== undefined ? { line } : {}),
         checkId: c.id,
         title: c.title,
         level: LEVEL[c.status],

@@ -1,9 +1,10 @@
+import { pathToFileURL } from 'node:url';
 import type { CheckLocation } from '../ci/check.js';
 import { checkMeta, type CheckMeta } from '../ci/checkMeta.js';
 import { imageKey } from '../ci/findingIdentity.js';
 import { FATHOM_REPOSITORY, ruleDocUrl } from './projectLinks.js';
 import { gateFindings, type ReportFinding } from './reportFindings.js';
-import { imageName, type ReportContext } from './reportContext.js';
+import { dockerfileLineOf, imageName, type ReportContext } from './reportContext.js';
 import { ruleMarkdown } from './ruleDoc.js';
 
 const LEVEL = { error: 'error', warn: 'warning', info: 'note' } as const;
@@ -26,6 +27,26 @@ export function sarifLocation(l: CheckLocation) {
   return {
     physicalLocation: { artifactLocation: { uri: 'image-config.json', uriBaseId: 'IMAGE' }, region: { startLine: 1 } },
     logicalLocations: [{ fullyQualifiedName: l.configField ?? 'image', kind: 'member' }],
+  };
+}
+
+/** A Dockerfile's path as a SARIF artifact: relative to the checkout (%SRCROOT%, as code scanning resolves it), or a file URI. */
+function dockerfileArtifact(path: string) {
+  const p = path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+  return p.startsWith('/') ? { uri: pathToFileURL(p).href } : { uri: encodeURI(p), uriBaseId: '%SRCROOT%' };
+}
+
+/**
+ * A finding with a Dockerfile line: that line is where code scanning shows it (the RUN that installed the setuid
+ * binary, the USER that is missing); the in-image path or config field stays as its logical location.
+ */
+function findingLocation(f: ReportFinding, dockerfile: string | undefined) {
+  if (f.line === undefined || dockerfile === undefined) return sarifLocation(f.location);
+  const subject = f.location.path ?? f.location.configField;
+  return {
+    physicalLocation: { artifactLocation: dockerfileArtifact(dockerfile), region: { startLine: f.line } },
+    ...(subject !== undefined && subject !== 'image' ? { logicalLocations: [{ fullyQualifiedName: subject, kind: f.location.path ? 'resource' : 'member' }] } : {}),
+    ...(f.location.layer !== undefined ? { properties: { layer: f.location.layer } } : {}),
   };
 }
 
@@ -68,6 +89,8 @@ export interface SarifRunInput {
   readonly checkIds: readonly string[];
   readonly titles: ReadonlyMap<string, string>;
   readonly findings: readonly ReportFinding[];
+  /** The Dockerfile the findings' lines are in. */
+  readonly dockerfile?: string;
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
@@ -79,7 +102,7 @@ export function sarifLog(run: SarifRunInput) {
     ruleIndex: ids.indexOf(f.checkId),
     level: f.level,
     message: { text: f.fix !== undefined ? `${f.message}. Fix: ${f.fix}` : f.message },
-    locations: [sarifLocation(f.location)],
+    locations: [findingLocation(f, run.dockerfile)],
     partialFingerprints: { 'fathomFinding/v1': f.fingerprint },
     ...(f.baselineState !== undefined ? { baselineState: f.baselineState } : {}),
   }));
@@ -121,7 +144,8 @@ export function sarifReport(ctx: ReportContext) {
     automationId: automationId('fathom', key),
     checkIds: ctx.gate.checks.map((c) => c.id),
     titles: new Map(ctx.gate.checks.map((c) => [c.id, c.title])),
-    findings: gateFindings(ctx.gate, key),
+    findings: gateFindings(ctx.gate, key, dockerfileLineOf(ctx)),
+    ...(ctx.dockerfile ? { dockerfile: ctx.dockerfile.path } : {}),
     properties: {
       image: imageName(ctx.image),
       imageId: ctx.image.id,

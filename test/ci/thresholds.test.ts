@@ -40,13 +40,14 @@ test('values that cannot be read are configuration errors naming the key and the
   assert.throws(() => parseRatio('highestUserWastedPercent', '10%'), /highestUserWastedPercent: cannot read "10%"/);
 });
 
-test("defaults are dive's: 0.9, disabled, 0.1; absent (commented-out) keys take them, an empty key disables", () => {
+test("defaults are dive's: 0.9, disabled, 0.1; absent (commented-out) and empty keys take them, as in dive", () => {
   const d = gateConfigFrom({}, {});
   assert.deepEqual(d.lowestEfficiency, { enabled: true, value: 0.9, raw: '0.9' });
   assert.deepEqual(d.highestWastedBytes, { enabled: false });
   assert.deepEqual(d.highestUserWastedPercent, { enabled: true, value: 0.1, raw: '0.1' });
-  const empty = gateConfigFrom({ rules: { lowestEfficiency: null } }, {});
-  assert.equal(empty.lowestEfficiency.enabled, false);
+  const empty = gateConfigFrom({ rules: { lowestEfficiency: null, highestUserWastedPercent: '' } }, {});
+  assert.deepEqual(empty.lowestEfficiency, { enabled: true, value: 0.9, raw: '0.9' });
+  assert.deepEqual(empty.highestUserWastedPercent, { enabled: true, value: 0.1, raw: '0.1' });
 });
 
 test('CLI overrides win over the file, the file over the defaults', () => {

@@ -299,7 +299,7 @@ test('the gate: a size increase and a start regression fail with exit 1 in dive\
   writeFileSync(join(project, '.dive-ci'), 'diff:\n  maxSizeIncrease: lots\n');
   const bad = runCli(['diff', pairs.archive.base, pairs.archive.edits, '--ci'], { cwd: project });
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /^fathom: diff\.maxSizeIncrease: cannot read "lots" as a size/);
+  assert.match(bad.stderr, /^fathom: \S*\.dive-ci: diff\.maxSizeIncrease: cannot read "lots" as a size/);
 });
 
 test('the JSON validates against schema/diff.schema.json for every pair', (t) => {

@@ -39,6 +39,8 @@ function analysis(args: string[], env: Record<string, string | undefined> = {}):
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
   delete j['source'];
+  // dive's layer id is the layer's path in the archive: how the image arrived, like source
+  for (const l of j['layer'] as Array<Record<string, unknown>>) delete l['id'];
   return j;
 }
 
