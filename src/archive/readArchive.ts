@@ -49,6 +49,15 @@ function isJsonStart(head: Buffer): boolean {
   return false;
 }
 
+/**
+ * End the input when the read stops early (a bad archive): a generator over a file closes its descriptor in its
+ * `finally`, which runs only when it is finished or returned — otherwise the descriptor waits for the collector.
+ */
+async function release(input: AsyncIterable<Buffer>): Promise<void> {
+  const it = input as Partial<AsyncIterator<Buffer>>;
+  if (typeof it.return === 'function') await it.return(undefined).catch(() => undefined);
+}
+
 interface MemberReader {
   readonly name: string;
   readonly filePath: string | undefined;
@@ -115,6 +124,20 @@ export async function readArchive(
   onProgress?: ArchiveProgress,
   filePath?: string,
   paths: PathTable = new PathTable(),
+): Promise<ArchiveContents> {
+  try {
+    return await readAll(input, name, onProgress, filePath, paths);
+  } finally {
+    await release(input);
+  }
+}
+
+async function readAll(
+  input: AsyncIterable<Buffer>,
+  name: string,
+  onProgress: ArchiveProgress | undefined,
+  filePath: string | undefined,
+  paths: PathTable,
 ): Promise<ArchiveContents> {
   const metadata = new Map<string, MetadataFile>();
   const layers = new Map<string, LayerBlob>();

@@ -51,3 +51,22 @@ test('a FIFO holding a valid archive is analysed, not waited on forever', async 
   assert.ok(Array.isArray(json.layer) && json.layer.length > 0, 'the layers were read');
   assert.deepEqual(withoutSource(json), withoutSource(jsonOf(['--format', 'json', ARCHIVE]).json));
 });
+
+test('an archive file whose read fails early is closed when the load throws, not when the collector runs', async () => {
+  const { readdirSync, readFileSync, writeFileSync } = await import('node:fs');
+  const { loadImage } = await import('../../src/archive/loadImage.js');
+  const { openArchiveFile } = await import('../../src/source/openArchive.js');
+  const bad = join(mkdtempSync(join(tmpdir(), 'fathom-close-')), 'bad.tar');
+  // a real archive whose first member's header is broken: the read fails in its first block, 2 MB short of the end
+  const good = readFileSync(ARCHIVE);
+  writeFileSync(bad, Buffer.concat([Buffer.alloc(512, 0x41), good.subarray(512)]));
+  const open = () => readdirSync('/proc/self/fd').length;
+  const failedLoad = async () => {
+    const source = await openArchiveFile(bad);
+    await assert.rejects(loadImage(source.chunks, bad, { defaultPlatform: 'linux/amd64', filePath: bad }), /bad\.tar/);
+  };
+  await failedLoad(); // the first load starts the digest worker, whose descriptors stay
+  const before = open();
+  for (let i = 0; i < 5; i++) await failedLoad();
+  assert.equal(open(), before, 'no descriptor left open');
+});
