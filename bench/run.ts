@@ -22,6 +22,7 @@ import { floorsSection, memorySection } from './floors.js';
 import { ensureBenchArchive } from './generate.js';
 import { withBenchRegistry } from './registry.js';
 import { startupSection } from './startup.js';
+import { tuiSection } from './tui.js';
 import { typicalSection } from './typical.js';
 
 const root = join(import.meta.dirname ?? '.', '..');
@@ -70,15 +71,7 @@ console.log(`  each reviewed alone: ${aloneBest[0].seconds.toFixed(2)} s + ${alo
 console.log(`  diff / sum of both alone: ${(diffBest.seconds / wallSum).toFixed(2)}x wall (target <= 1.1x); memory above idle ${(diffModel / 1e6).toFixed(0)} MB vs the two models ${(models / 1e6).toFixed(0)} MB: ${(diffModel / models).toFixed(2)}x (target <= 1.1x)`);
 }
 
-if (sections.has('tui')) {
-  const tui = JSON.parse(
-    execFileSync(process.execPath, [join(import.meta.dirname ?? '.', 'tuiChild.mjs'), archive.path], {
-      maxBuffer: 1 << 20,
-      env: { ...process.env, NODE_ENV: 'production' },
-    }).toString(),
-  ) as { paths: number; firstFrameMs: number; p50Ms: number; p95Ms: number; maxMs: number; keys: number };
-  console.log(`TUI on ${tui.paths} paths: first frame ${tui.firstFrameMs.toFixed(0)} ms after analysis; keypress to frame p50 ${tui.p50Ms.toFixed(1)} ms, p95 ${tui.p95Ms.toFixed(1)} ms, max ${tui.maxMs.toFixed(0)} ms over ${tui.keys} keys (target < 50 ms)`);
-}
+if (sections.has('tui')) print(tuiSection(archive.path));
 
 if (sections.has('html')) {
   const htmlDir = mkdtempSync(join(tmpdir(), 'fathom-bench-html-'));
