@@ -6,6 +6,7 @@ import { isRegistrySource } from '../source/openImageRef.js';
 import { planStrip, whyKept } from '../strip/plan.js';
 import { planJson, planListing, planSummary } from '../strip/planReport.js';
 import { PROFILES, type ProfileName } from '../strip/profiles.js';
+import { smokeTest, type SmokeResult } from '../strip/smoke.js';
 import { writeStrippedImage, type ArchiveFormat } from '../strip/writeArchive.js';
 import { openSource, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
 import { withBatchGc } from './batchGc.js';
@@ -20,6 +21,7 @@ export interface StripArgs extends AnalyzeArgs {
   keep?: string[];
   package?: string[];
   keepShell?: boolean;
+  smoke?: string[];
   tag?: string;
   nss?: boolean;
   caCerts?: boolean;
@@ -55,8 +57,9 @@ export async function runStrip(args: StripArgs): Promise<number> {
   const source = await openSource(args.ref!, args);
   // the kept files are read again by offset: a stream (stdin, an engine, a registry) cannot be
   const archiveFile = !isRegistrySource(source) ? source.path : undefined;
-  if (args.o && archiveFile === undefined) {
-    throw new InputError(`${source.name}: strip -o reads the kept files from the archive a second time, so it needs an archive file; save the image first (docker save IMAGE -o image.tar) — --plan works on any source`);
+  if ((args.o || args.smoke?.length) && archiveFile === undefined) {
+    const what = args.o ? '-o' : '--smoke';
+    throw new InputError(`${source.name}: strip ${what} reads the kept files from the archive a second time, so it needs an archive file; save the image first (docker save IMAGE -o image.tar) — --plan works on any source`);
   }
   const select = { ...(args.image !== undefined ? { image: String(args.image) } : {}), ...(args.platform ? { platform: args.platform } : {}), defaultPlatform: hostPlatform() };
   const image = await withBatchGc(() => loadForReview({ source, select }, (s) => createProgress(process.stderr, isRegistrySource(s) ? undefined : s.size)));
@@ -70,13 +73,32 @@ export async function runStrip(args: StripArgs): Promise<number> {
   }
   if (args.plan) out.write(planListing(plan));
   if (args.why === undefined) (args.o ? process.stderr : out).write(planSummary(plan, source.name));
+  let smokeFailed = false;
+  if (plan.refusals.length === 0 && args.smoke?.length) {
+    const results = await smokeTest(plan, image, r.tree, archiveFile!, args.smoke);
+    for (const s of results) process.stderr.write(smokeLine(s));
+    smokeFailed = results.some((s) => !s.same);
+  }
   let written: { file: string; id: string; diffId: string } | undefined;
-  if (plan.refusals.length === 0 && args.o && !args.plan) {
+  if (plan.refusals.length === 0 && !smokeFailed && args.o && !args.plan) {
     const w = await writeStrippedImage(plan, image, r.tree, { source: archiveFile!, output: args.o, format, epoch, ...(args.tag ? { tag: args.tag } : image.tags[0] ? { tag: `${image.tags[0]}-stripped`.replace(/^([^:]*)-stripped$/, '$1:stripped') } : {}) });
     written = { file: args.o, id: w.id, diffId: w.diffId };
     process.stderr.write(`wrote ${args.o}: image ${w.id}, one layer ${w.diffId} (${w.layerBytes} bytes)\n`);
   }
   if (args.json !== undefined) await writeReportFile(args.json === '-' ? '/dev/stdout' : args.json, JSON.stringify(planJson(plan, source.name, written), null, 2) + '\n');
-  return plan.refusals.length > 0 ? 1 : 0;
+  return plan.refusals.length > 0 || smokeFailed ? 1 : 0;
+}
+
+const firstLine = (t: string) => t.trim().split('\n')[0] ?? '';
+
+function smokeLine(s: SmokeResult): string {
+  if (s.same) return `smoke: ${s.command}: the same in both (exit ${s.original.status})\n`;
+  const lines = [
+    `smoke: ${s.command}: differs — original exit ${s.original.status}, stripped exit ${s.stripped.status}${s.missing ? `; first missing file: ${s.missing}` : ''}`,
+    `  original: ${firstLine(s.original.stderr) || firstLine(s.original.stdout) || '(no output)'}`,
+    `  stripped: ${firstLine(s.stripped.stderr) || firstLine(s.stripped.stdout) || '(no output)'}`,
+    '  no image written',
+  ];
+  return lines.join('\n') + '\n';
 }
 
