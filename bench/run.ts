@@ -24,10 +24,11 @@ import { withBenchRegistry } from './registry.js';
 import { startupSection } from './startup.js';
 import { tuiSection } from './tui.js';
 import { typicalSection } from './typical.js';
+import { stripBench } from './strip.js';
 
 const root = join(import.meta.dirname ?? '.', '..');
 const cli = join(root, 'dist', 'cli', 'fathom.js');
-const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'startup,typical,archive,memory,diff,tui,html,registry').split(','));
+const sections = new Set((process.env['BENCH_SECTIONS'] ?? 'startup,typical,archive,memory,strip,diff,tui,html,registry').split(','));
 const given = process.argv[2];
 const archive = given ? { path: given, archiveBytes: statSync(given).size, entries: 0, contentBytes: 0 } : await ensureBenchArchive();
 const child = join(import.meta.dirname ?? '.', 'child.mjs');
@@ -51,6 +52,7 @@ if (given) archive.entries = run('fathom').entries;
 if (sections.has('archive')) print(floorsSection(cli, root, archive, repeats));
 if (sections.has('memory')) print(memorySection(cli, root, archive, await ensureBenchArchive('bytes'), Number(process.env['BENCH_STREAM_GB'] ?? 50)));
 const baseline = run('baseline');
+if (sections.has('strip')) print([await stripBench(archive.path, Math.min(...Array.from({ length: repeats }, () => run('floor').seconds)), repeats)]);
 
 // fathom diff (issue 15): two ~1 GB archives sharing a base layer, against reviewing each alone, interleaved runs
 if (sections.has('diff')) {

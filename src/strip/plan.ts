@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { commandArgv, isShellForm } from '../analysis/executables.js';
 import type { Review } from '../review/review.js';
+import { parentOf } from '../model/paths.js';
 import { Closure, type KeptPath } from './closure.js';
 import { applyProfiles, type ProfileName, type ProfileReport } from './profiles.js';
 
@@ -92,9 +93,16 @@ function userRoots(c: Closure, opts: StripOptions, roots: string[], refusals: st
   for (const glob of opts.keep ?? []) {
     roots.push(`--keep ${glob}`);
     const match = picomatch(glob, { dot: true });
-    const hits = [...c.tree.entries()].filter((e) => match(e.path));
-    if (hits.length === 0) refusals.push(`--keep ${glob}: no path of the image matches`);
-    for (const e of hits) e.kind === 'dir' ? c.keepTree(e.path, { reason: `--keep ${glob}` }) : c.keepPath(e.path, { reason: `--keep ${glob}` });
+    // a matched directory is kept with everything below it: one walk, each entry asks whether it or a parent matched
+    const matched = new Set<string>();
+    const entries = [...c.tree.entries()].sort((a, b) => (a.path < b.path ? -1 : 1));
+    for (const e of entries) {
+      const inside = matched.has(parentOf(e.path));
+      if (!inside && !match(e.path)) continue;
+      if (e.kind === 'dir') matched.add(e.path);
+      c.keepPath(e.path, inside ? { reason: 'inside', by: parentOf(e.path) } : { reason: `--keep ${glob}` });
+    }
+    if (matched.size === 0 && !entries.some((e) => match(e.path))) refusals.push(`--keep ${glob}: no path of the image matches`);
   }
   for (const name of opts.packages ?? []) {
     roots.push(`--package ${name}`);

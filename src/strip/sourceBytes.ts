@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { posix } from 'node:path';
@@ -8,6 +8,7 @@ import { peek, sniffCompression } from '../layer/sniff.js';
 import { normalizeTarPath } from '../layer/tarPath.js';
 import type { Image } from '../model/imageTypes.js';
 import { tarEntries } from '../tar/tarEntries.js';
+import { TarParser } from '../tar/tarParser.js';
 
 /** Where one kept file's bytes are: in the source archive file (a plain layer in a plain archive) or the spool. */
 interface Located {
@@ -40,7 +41,7 @@ async function drain(body: AsyncIterable<Buffer>): Promise<void> {
 export async function readSourceBytes(archive: string, image: Image, wanted: ReadonlyMap<number, ReadonlySet<string>>, spoolDir: string): Promise<SourceBytes> {
   const located = new Map<string, Located>();
   const spoolPath = join(spoolDir, 'spool');
-  const spool = createWriteStream(spoolPath);
+  const spool = openSync(spoolPath, 'w', 0o600);
   let spoolAt = 0;
   let config: Buffer | undefined;
   const layerAt = new Map(image.layers.map((l) => [l.archivePath, l]));
@@ -66,26 +67,33 @@ export async function readSourceBytes(archive: string, image: Image, wanted: Rea
         continue;
       }
       const byOffset = !outerCompressed && layer.compression === 'none';
-      for await (const inner of tarEntries(decompress(body, layer.compression, `${archive}: ${path}`), `${archive}: ${path}`)) {
-        const p = normalizeTarPath(inner.header.name);
-        if ((inner.header.type !== 'file' && inner.header.type !== 'contiguous-file') || !want.has(p)) {
-          if (!byOffset) await drain(inner.body);
-          continue;
-        }
-        if (byOffset) {
-          located.set(key(layer.index, p), { in: 'archive', offset: header.byteOffset + inner.header.byteOffset, size: inner.header.size });
-          continue;
-        }
-        const at = spoolAt;
-        for await (const c of inner.body) {
+      const blobAt = header.byteOffset;
+      let current: { key: string; at: number; size: number } | undefined;
+      // the synchronous parser: one callback per member, no promise per entry (a layer may hold 100,000 files)
+      const parser = new TarParser(`${archive}: ${path}`, {
+        entry: (h) => {
+          const p = normalizeTarPath(h.name);
+          current = undefined;
+          if ((h.type !== 'file' && h.type !== 'contiguous-file') || !want.has(p)) return;
+          if (byOffset) located.set(key(layer.index, p), { in: 'archive', offset: blobAt + h.byteOffset, size: h.size });
+          else current = { key: key(layer.index, p), at: spoolAt, size: 0 };
+        },
+        data: (c) => {
+          if (!current) return;
+          writeSync(spool, c);
           spoolAt += c.length;
-          if (!spool.write(c)) await new Promise<void>((r) => spool.once('drain', () => r()));
-        }
-        located.set(key(layer.index, p), { in: 'spool', offset: at, size: spoolAt - at });
-      }
+          current.size += c.length;
+        },
+        end: () => {
+          if (current) located.set(current.key, { in: 'spool', offset: current.at, size: current.size });
+          current = undefined;
+        },
+      });
+      for await (const c of decompress(body, layer.compression, `${archive}: ${path}`)) parser.write(c);
+      parser.finish();
     }
   } finally {
-    await new Promise<void>((r) => spool.end(r));
+    closeSync(spool);
   }
   if (!config) {
     await input.close();

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import type { MergedTree } from '../analysis/mergedTree.js';
 import { ConfigError } from '../errors.js';
@@ -57,11 +56,19 @@ function headerOf(k: KeptPath, mtime: Date, size: number): Partial<Header> & { n
 }
 
 /** The one layer: every kept path sorted, times fixed, bytes from the source; its sha256 is the diff_id. */
-async function writeLayer(plan: StripPlan, tree: MergedTree, bytes: SourceBytes, file: string, mtime: Date): Promise<{ diffId: string; size: number }> {
+async function writeLayer(plan: StripPlan, tree: MergedTree, bytes: SourceBytes, out: SyncFile, mtime: Date): Promise<{ diffId: string; size: number }> {
   const pack = tar.pack();
   const hash = createHash('sha256');
-  pack.on('data', (c: unknown) => void hash.update(c as Buffer));
-  const written = pipeline(pack, createWriteStream(file));
+  let size = 0;
+  pack.on('data', (c: unknown) => {
+    hash.update(c as Buffer);
+    out.write(c as Buffer);
+    size += (c as Buffer).length;
+  });
+  const ended = new Promise<void>((resolve, reject) => {
+    pack.on('end', () => resolve());
+    pack.on('error', reject);
+  });
   for (const k of plan.kept) {
     if (k.path === '/') continue;
     const content = contentOf(tree, k);
@@ -78,8 +85,56 @@ async function writeLayer(plan: StripPlan, tree: MergedTree, bytes: SourceBytes,
     });
   }
   pack.finalize();
-  await written;
-  return { diffId: 'sha256:' + hash.digest('hex'), size: (await stat(file)).size };
+  await ended;
+  return { diffId: 'sha256:' + hash.digest('hex'), size };
+}
+
+/** Sequential synchronous writes to one file, and one rewrite at a given place (the first member's header). */
+interface SyncFile {
+  write(b: Buffer): void;
+  writeAt(b: Buffer, position: number): void;
+  readonly position: number;
+}
+
+function syncFile(fd: number): SyncFile {
+  let position = 0;
+  return {
+    write(b) {
+      for (let done = 0; done < b.length; ) done += writeSync(fd, b, done, b.length - done, position + done);
+      position += b.length;
+    },
+    writeAt(b, at) {
+      for (let done = 0; done < b.length; ) done += writeSync(fd, b, done, b.length - done, at + done);
+    },
+    get position() {
+      return position;
+    },
+  };
+}
+
+/** A ustar header of a regular file (the outer archive's first member, written once its name and size are known). */
+export function ustarFileHeader(name: string, size: number, mtime: number): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 100, 'utf8');
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  if (size < 8 ** 11) h.write(size.toString(8).padStart(11, '0') + '\0', 124);
+  else {
+    // base-256, as GNU tar writes sizes from 8 GiB on
+    h[124] = 0x80;
+    let v = BigInt(size);
+    for (let i = 135; i > 124; i--, v >>= 8n) h[i] = Number(v & 0xffn);
+  }
+  h.write(mtime.toString(8).padStart(11, '0') + '\0', 136);
+  h.fill(0x20, 148, 156);
+  h.write('0', 156);
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+  return h;
 }
 
 /** The original config with the one layer and a history that says how it was made. */
@@ -101,41 +156,39 @@ function strippedConfig(original: Buffer, plan: StripPlan, diffId: string, epoch
 
 interface Member {
   readonly name: string;
-  readonly data?: Buffer;
-  readonly file?: string;
-  readonly size: number;
+  readonly data: Buffer;
 }
 
-async function writeOuter(members: readonly Member[], file: string, mtime: Date): Promise<void> {
+/** The members after the layer, as a tar whose end-of-archive blocks end the file. */
+async function writeMembers(members: readonly Member[], out: SyncFile, mtime: Date): Promise<void> {
   const pack = tar.pack();
-  const written = pipeline(pack, createWriteStream(file));
+  pack.on('data', (c: unknown) => out.write(c as Buffer));
+  const ended = new Promise<void>((resolve, reject) => {
+    pack.on('end', () => resolve());
+    pack.on('error', reject);
+  });
   for (const m of members) {
     await new Promise<void>((resolve, reject) => {
-      const header = { name: m.name, mode: 0o644, uid: 0, gid: 0, mtime, size: m.size, type: 'file' as const };
-      if (m.data) return void pack.entry(header, m.data, (err) => (err ? reject(err) : resolve()));
-      const sink = pack.entry(header, (err) => (err ? reject(err) : resolve()));
-      pipeline(createReadStream(m.file!), sink).catch(reject);
+      pack.entry({ name: m.name, mode: 0o644, uid: 0, gid: 0, mtime, size: m.data.length, type: 'file' }, m.data, (err) => (err ? reject(err) : resolve()));
     });
   }
   pack.finalize();
-  await written;
+  await ended;
 }
 
 const sha256 = (b: Buffer) => 'sha256:' + createHash('sha256').update(b).digest('hex');
 const hex = (d: string) => d.slice('sha256:'.length);
 
-function dockerMembers(layerFile: string, layerSize: number, diffId: string, config: Buffer, tag: string | undefined): Member[] {
+/** docker save: `<diff_id>/layer.tar` first, then the config and manifest.json. */
+function dockerMembers(diffId: string, config: Buffer, tag: string | undefined): { layerName: string; members: Member[] } {
   const configName = `${hex(sha256(config))}.json`;
   const layerName = `${hex(diffId)}/layer.tar`;
   const manifest = Buffer.from(JSON.stringify([{ Config: configName, RepoTags: tag ? [tag] : [], Layers: [layerName] }]));
-  return [
-    { name: layerName, file: layerFile, size: layerSize },
-    { name: configName, data: config, size: config.length },
-    { name: 'manifest.json', data: manifest, size: manifest.length },
-  ];
+  return { layerName, members: [{ name: configName, data: config }, { name: 'manifest.json', data: manifest }] };
 }
 
-function ociMembers(layerFile: string, layerSize: number, diffId: string, config: Buffer, tag: string | undefined): Member[] {
+/** An OCI image layout: the layer blob first, then the config, the manifest, index.json and oci-layout. */
+function ociMembers(diffId: string, layerSize: number, config: Buffer, tag: string | undefined): { layerName: string; members: Member[] } {
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -151,14 +204,15 @@ function ociMembers(layerFile: string, layerSize: number, diffId: string, config
       manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha256(manifest), size: manifest.length, ...(tag ? { annotations: { 'org.opencontainers.image.ref.name': tag } } : {}) }],
     }),
   );
-  const layout = Buffer.from('{"imageLayoutVersion":"1.0.0"}');
-  return [
-    { name: 'oci-layout', data: layout, size: layout.length },
-    { name: 'index.json', data: index, size: index.length },
-    { name: `blobs/sha256/${hex(diffId)}`, file: layerFile, size: layerSize },
-    { name: `blobs/sha256/${hex(sha256(config))}`, data: config, size: config.length },
-    { name: `blobs/sha256/${hex(sha256(manifest))}`, data: manifest, size: manifest.length },
-  ];
+  return {
+    layerName: `blobs/sha256/${hex(diffId)}`,
+    members: [
+      { name: `blobs/sha256/${hex(sha256(config))}`, data: config },
+      { name: `blobs/sha256/${hex(sha256(manifest))}`, data: manifest },
+      { name: 'index.json', data: index },
+      { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') },
+    ],
+  };
 }
 
 /**
@@ -181,20 +235,31 @@ export async function writeStrippedImage(plan: StripPlan, image: Image, tree: Me
     }
     const bytes = await readSourceBytes(opts.source, image, wanted, work);
     const mtime = new Date(opts.epoch * 1000);
-    const layerFile = join(work, 'layer.tar');
+    const partial = join(work, 'out.tar');
+    const fd = openSync(partial, 'w', 0o644);
+    let id: string;
     let layer: { diffId: string; size: number };
     try {
-      layer = await writeLayer(plan, tree, bytes, layerFile, mtime);
+      const out = syncFile(fd);
+      // the layer streams straight into the archive after a header written once its digest and size are known
+      out.write(Buffer.alloc(512));
+      try {
+        layer = await writeLayer(plan, tree, bytes, out, mtime);
+      } finally {
+        await bytes.close();
+      }
+      out.write(Buffer.alloc((512 - (layer.size % 512)) % 512));
+      const config = strippedConfig(bytes.config, plan, layer.diffId, opts.epoch);
+      id = sha256(config);
+      const { layerName, members } = opts.format === 'oci' ? ociMembers(layer.diffId, layer.size, config, opts.tag) : dockerMembers(layer.diffId, config, opts.tag);
+      out.writeAt(ustarFileHeader(layerName, layer.size, opts.epoch), 0);
+      await writeMembers(members, out, mtime);
     } finally {
-      await bytes.close();
+      closeSync(fd);
     }
-    const config = strippedConfig(bytes.config, plan, layer.diffId, opts.epoch);
-    const members = (opts.format === 'oci' ? ociMembers : dockerMembers)(layerFile, layer.size, layer.diffId, config, opts.tag);
-    const partial = join(work, 'out.tar');
-    await writeOuter(members, partial, mtime);
     const archiveBytes = (await stat(partial)).size;
     await rename(partial, opts.output);
-    return { id: sha256(config), diffId: layer.diffId, layerBytes: layer.size, archiveBytes };
+    return { id, diffId: layer.diffId, layerBytes: layer.size, archiveBytes };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
