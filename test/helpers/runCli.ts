@@ -13,7 +13,7 @@ export interface CliResult {
 }
 
 /** This process's environment without CI and colour settings, with `extra` applied (undefined removes). */
-function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+export function cliEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: Record<string, string | undefined> = { ...process.env, CI: undefined, NO_COLOR: undefined, FORCE_COLOR: undefined, ...extra };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return env as NodeJS.ProcessEnv;

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI } from '../helpers/runCli.js';
+import { CLI, cliEnv } from '../helpers/runCli.js';
 import { IMAGES } from '../helpers/shared.js';
 
 const ARCHIVE = join(IMAGES, 'corpus', 'docker-archive', 'busybox-tiny.tar');
@@ -12,8 +12,8 @@ const ARCHIVE = join(IMAGES, 'corpus', 'docker-archive', 'busybox-tiny.tar');
 /** fathom's --json of the archive read as a plain file: what a pipe or a FIFO of the same bytes must give. */
 function jsonOf(args: string[], shell?: string): { status: number | null; stderr: string; json: Record<string, unknown> | undefined } {
   const r = shell
-    ? spawnSync('sh', ['-c', shell], { timeout: 60_000, env: { ...process.env, CLI, NODE: process.execPath } })
-    : spawnSync(process.execPath, [CLI, ...args], { timeout: 60_000 });
+    ? spawnSync('sh', ['-c', shell], { timeout: 60_000, env: cliEnv({ CLI, NODE: process.execPath }) })
+    : spawnSync(process.execPath, [CLI, ...args], { timeout: 60_000, env: cliEnv() });
   const out = r.stdout.toString();
   return { status: r.status, stderr: r.stderr.toString(), json: r.status === 0 ? (JSON.parse(out) as Record<string, unknown>) : undefined };
 }
@@ -36,7 +36,7 @@ test('a FIFO holding a valid archive is analysed, not waited on forever', async 
   const fifo = join(mkdtempSync(join(tmpdir(), 'fathom-fifo-')), 'image.fifo');
   assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
   const writer = spawn('sh', ['-c', `cat "${ARCHIVE}" > "${fifo}"`], { stdio: 'ignore' });
-  const child = spawn(process.execPath, [CLI, '--format', 'json', fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, '--format', 'json', fifo], { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv() });
   const out: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => out.push(c));

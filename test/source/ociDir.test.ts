@@ -5,7 +5,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ociArchive, makeTar } from '../helpers/buildArchive.js';
-import { CLI } from '../helpers/runCli.js';
+import { CLI, cliEnv } from '../helpers/runCli.js';
 
 // `fathom oci:DIR`: only regular files are read, each for the size its descriptor declares.
 
@@ -33,7 +33,7 @@ async function layout(name: string): Promise<string> {
 
 /** Bounded by a hang guard (the runs take about a second), never by a measurement. */
 function fathom(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { timeout: 60_000, env: cliEnv() });
   return { status: r.status, signal: r.signal, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
