@@ -19,10 +19,14 @@ import { IMAGES } from './shared.js';
 export const BUSYBOX_BASE = join(IMAGES, 'corpus', 'docker-archive', 'busybox-base.tar');
 const FROM = 'localhost/corpus/busybox-base:latest';
 
-/** Every case's starting point: one path per case, a hard link, and a small apk database. */
+/**
+ * Every case's starting point: one path per case, a hard link, and a small apk database. same-size.txt gets an old
+ * mtime: the oracle (`podman image diff`) finds a change by size and whole-second mtime, so a same-size edit made in
+ * the same second as the base's RUN would be invisible to it (fathom compares content and needs no such help).
+ */
 const BASE = `FROM ${FROM}
 RUN mkdir -p /app/tree/sub /app/d2f /app/opq /lib/apk/db && \\
-    echo aaaa > /app/same-size.txt && echo m > /app/mode.txt && echo o > /app/owner.txt && echo s > /app/suid && \\
+    echo aaaa > /app/same-size.txt && touch -t 200001010000 /app/same-size.txt && echo m > /app/mode.txt && echo o > /app/owner.txt && echo s > /app/suid && \\
     ln -s same-size.txt /app/link && echo f > /app/f2d && echo x > /app/d2f/x && echo 1 > /app/opq/a && echo 2 > /app/opq/b && \\
     echo gone > /app/deleted.txt && echo t1 > /app/tree/t1 && echo t22 > /app/tree/sub/t2 && \\
     echo 'the moving file' > /app/from.txt && echo shared > /app/hard-target && ln /app/hard-target /app/hard && \\
