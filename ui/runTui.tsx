@@ -1,6 +1,6 @@
 import React from 'react';
 import { render } from 'ink';
-import { Browser, type BrowserInput } from './model/browser.js';
+import { Browser, type BrowserInput, type BrowserOptions } from './model/browser.js';
 import type { KeyBindings } from './model/keys.js';
 import { App } from './components/App.js';
 import { ColorsContext } from './components/colors.js';
@@ -9,7 +9,7 @@ import { ColorsContext } from './components/colors.js';
 const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h\u001b[H';
 const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l\u001b[?25h';
 
-export interface TuiOptions {
+export interface TuiOptions extends BrowserOptions {
   /** Colour, unless NO_COLOR is set (https://no-color.org). */
   readonly colors?: boolean;
   /** The terminal to draw on. */
@@ -24,7 +24,7 @@ export interface TuiOptions {
 export async function runTui(input: BrowserInput, keys: KeyBindings, stdin: NodeJS.ReadStream, options: TuiOptions = {}): Promise<void> {
   const stdout = options.stdout ?? process.stdout;
   const colors = options.colors ?? process.env['NO_COLOR'] === undefined;
-  const browser = new Browser(input, keys);
+  const browser = new Browser(input, keys, options);
   let onAlternate = true;
   const leave = () => {
     if (!onAlternate) return;

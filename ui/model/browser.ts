@@ -3,10 +3,10 @@ import { buildFileTree, layerState, type FileTree, type LayerState } from './fil
 import { DEFAULT_KEYS, type KeyBindings, type KeyPress } from './keys.js';
 import { MODES, modeOf, triggeredBy, type Command, type Trigger } from './commands.js';
 import { overlayItems, type OverlayItem } from './overlayItems.js';
-import { clampView, cursorRow, filterRegex, INITIAL_STATE, resize, windowTop, type BrowserContext, type BrowserInput, type BrowserState, type Compare } from './browserState.js';
+import { clampView, cursorRow, filterRegex, INITIAL_STATE, resize, windowTop, type BrowserContext, type BrowserInput, type BrowserOptions, type BrowserState, type Compare } from './browserState.js';
 import { TreeView, type Row } from './treeView.js';
 
-export type { BrowserInput, BrowserState, Compare, Focus, Overlay } from './browserState.js';
+export type { BrowserInput, BrowserOptions, BrowserState, Compare, Focus, Overlay } from './browserState.js';
 
 /**
  * The layer browser's controller, with no terminal in sight: the current state (replaced on every key, never changed
@@ -23,10 +23,12 @@ export class Browser implements BrowserContext {
   constructor(
     readonly input: BrowserInput,
     readonly keys: KeyBindings = DEFAULT_KEYS,
+    options: BrowserOptions = {},
   ) {
     this.tree = buildFileTree(input.image, input.against?.files);
+    if (options.treeGuideLines) this.current = { ...this.current, treeGuideLines: true };
     // a diff opens on HEAD's last layer marked against BASE
-    if (input.against) this.current = { ...INITIAL_STATE, layer: input.image.layers.length - 1, compare: 'base' };
+    if (input.against) this.current = { ...this.current, layer: input.image.layers.length - 1, compare: 'base' };
   }
 
   /** The current state: a new object after every change, so `!==` says whether anything changed. */

@@ -30,6 +30,8 @@ export interface BrowserState {
   /** Rows the file tree pane shows, for the keys that page and scroll: the terminal's size flows in as `resize`. */
   readonly treeHeight: number;
   readonly showAttributes: boolean;
+  /** dive's guide lines in the file tree (`├── `, `└── `, `│   `) instead of plain indentation. */
+  readonly treeGuideLines: boolean;
   readonly overlay: Overlay;
   readonly overlayCursor: number;
   /** The path the history overlay is about. */
@@ -52,12 +54,19 @@ export const INITIAL_STATE: BrowserState = {
   top: 0,
   treeHeight: 20,
   showAttributes: false,
+  treeGuideLines: false,
   overlay: 'none',
   overlayCursor: 0,
   historyPath: '',
   message: undefined,
   quit: false,
 };
+
+/** How the browser opens (a config or `--dive-ui` may set these); each is off unless given. */
+export interface BrowserOptions {
+  /** Tree guide lines as dive draws them (the `t` key toggles them afterwards). */
+  readonly treeGuideLines?: boolean;
+}
 
 export interface BrowserInput {
   readonly image: Image;

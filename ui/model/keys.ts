@@ -13,11 +13,14 @@ export type Action =
   | 'quit' | 'help' | 'toggleFocus' | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown'
   | 'collapse' | 'collapseAll' | 'compareAll' | 'compareLayer' | 'compareBase'
   | 'hideAdded' | 'hideRemoved' | 'hideModified' | 'hideUnmodified'
-  | 'filter' | 'sortToggle' | 'sortSize' | 'attributes' | 'waste' | 'wasteList' | 'findings' | 'history';
+  | 'filter' | 'sortToggle' | 'sortSize' | 'attributes' | 'treeGuideLines' | 'waste' | 'wasteList' | 'findings' | 'history';
 
 export type KeyBindings = Readonly<Record<Action, readonly string[]>>;
 
-/** dive's defaults, plus q to quit, ? for help, s to sort by size, w for waste, f for findings, i for a path's history. */
+/**
+ * dive's defaults, plus q to quit, ? for help, s to sort by size, t for tree guide lines, w for waste, f for findings,
+ * i for a path's history.
+ */
 export const DEFAULT_KEYS: KeyBindings = {
   quit: ['q', 'ctrl+c'],
   help: ['?'],
@@ -42,6 +45,7 @@ export const DEFAULT_KEYS: KeyBindings = {
   sortToggle: ['ctrl+o'],
   sortSize: ['s'],
   attributes: ['ctrl+b'],
+  treeGuideLines: ['t'],
   waste: ['w'],
   wasteList: ['W'],
   findings: ['f'],
@@ -71,6 +75,7 @@ export const ACTION_HELP: Readonly<Record<Action, string>> = {
   sortToggle: 'sort by name / size',
   sortSize: 'sort by size',
   attributes: 'show/hide mode, uid:gid',
+  treeGuideLines: 'tree guide lines on/off (├── as dive draws them)',
   waste: 'jump to the largest wasted file and say why',
   wasteList: 'every wasted file: who wrote it, who hid it',
   findings: 'rule findings',

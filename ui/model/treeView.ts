@@ -23,6 +23,11 @@ export interface Row {
   readonly collapsed: boolean;
   /** Against BASE (`fathom diff`): how a modified path differs. */
   readonly kinds: readonly ChangeKind[];
+  /**
+   * For the node and each ancestor below the root (outermost first, `depth + 1` of them): whether it is the last row
+   * among its siblings, which is what tree guide lines (`├── `, `└── `, `│   `) are drawn from.
+   */
+  readonly last: readonly boolean[];
 }
 
 /**
@@ -76,7 +81,7 @@ export class TreeView {
     return s;
   }
 
-  private row(node: TreeNode, depth: number): Row {
+  private row(node: TreeNode, depth: number, last: readonly boolean[]): Row {
     const mark = MARKS[this.state.mark[node.id]!]!;
     const base = this.tree.baseFiles;
     const entry =
@@ -93,6 +98,7 @@ export class TreeView {
       hasChildren: node.children.some((c) => this.shown[c.id]),
       collapsed: this.options.collapsed.has(node.id),
       kinds: bits === 0 ? [] : CHANGE_KINDS.filter((_, i) => (bits & (1 << i)) !== 0),
+      last,
     };
   }
 
@@ -100,16 +106,23 @@ export class TreeView {
   window(start: number, count: number): Row[] {
     const out: Row[] = [];
     let skip = start;
+    // whether each ancestor on the way down is the last of its siblings (for the guide lines)
+    const lasts: boolean[] = [];
     const visit = (node: TreeNode, depth: number): boolean => {
-      for (const c of this.order(node)) {
+      const children = this.order(node);
+      let lastShown = children.length - 1;
+      while (lastShown >= 0 && !this.shown[children[lastShown]!.id]) lastShown--;
+      for (let i = 0; i <= lastShown; i++) {
+        const c = children[i]!;
         if (!this.shown[c.id]) continue;
         const r = this.rows[c.id]!;
         if (skip >= r) {
           skip -= r;
           continue;
         }
+        lasts[depth] = i === lastShown;
         if (skip === 0) {
-          out.push(this.row(c, depth));
+          out.push(this.row(c, depth, lasts.slice(0, depth + 1)));
           if (out.length >= count) return true;
         } else {
           skip--;
