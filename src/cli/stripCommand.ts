@@ -21,6 +21,7 @@ export interface StripArgs extends AnalyzeArgs {
   keep?: string[];
   package?: string[];
   keepShell?: boolean;
+  keepDlopen?: boolean;
   smoke?: string[];
   tag?: string;
   nss?: boolean;
@@ -65,7 +66,7 @@ export async function runStrip(args: StripArgs): Promise<number> {
   const image = await withBatchGc(() => loadForReview({ source, select }, (s) => createProgress(process.stderr, isRegistrySource(s) ? undefined : s.size)));
   const r = review(image, reviewPlan);
   const profiles = new Set(PROFILES.filter((p) => args[PROFILE_FLAG[p]] !== false));
-  const plan = planStrip(r, { exec: args.exec ?? [], keep: args.keep ?? [], packages: args.package ?? [], profiles, keepShell: args.keepShell === true });
+  const plan = planStrip(r, { exec: args.exec ?? [], keep: args.keep ?? [], packages: args.package ?? [], profiles, keepShell: args.keepShell === true, keepDlopen: args.keepDlopen === true });
   if (args.why !== undefined) {
     const chain = whyKept(plan, args.why);
     const dropped = plan.dropped.find((d) => d.path === args.why);

@@ -14,6 +14,7 @@ export function stripOptions<T>(y: Argv<T>) {
     .option('keep', { type: 'string', array: true, describe: 'GLOB: files and directories kept as they are (repeatable)' })
     .option('package', { type: 'string', array: true, describe: "NAME: every file the package installed (dpkg's lists, apk's db; repeatable)" })
     .option('smoke', { type: 'string', array: true, describe: 'CMD: run it in a chroot of the original and of the stripped filesystem and compare (root; repeatable; no image on a difference)' })
+    .option('keep-dlopen', { type: 'boolean', describe: 'keep the libraries kept programs name as strings (what they may dlopen; listed as maybe needed otherwise)' })
     .option('keep-shell', { type: 'boolean', describe: 'keep /bin/sh for a shell-form command' })
     .option('nss', { type: 'boolean', describe: 'NSS modules and /etc/passwd, /etc/group, /etc/nsswitch.conf (on when libc is kept; --no-nss)' })
     .option('ca-certs', { type: 'boolean', describe: 'the CA store (on when a TLS library is kept; --no-ca-certs)' })

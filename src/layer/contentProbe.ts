@@ -1,5 +1,6 @@
 import type { ContentProbe } from '../model/entryTypes.js';
 import { dynamicRange, elfFacts, isElf, parseElfLayout, type ElfLayout } from './elf.js';
+import { ElfStringScan } from './elfStrings.js';
 
 /** Bytes kept from the start of every regular file: enough for a shebang or a PEM header. */
 const HEAD_BYTES = 256;
@@ -41,6 +42,7 @@ export class ContentProbeCollector {
   private dynFilled = 0;
   private text: Buffer[] | undefined;
   private textLen = 0;
+  private strings: ElfStringScan | undefined;
 
   constructor(captureText = false) {
     if (captureText) this.text = [];
@@ -54,7 +56,11 @@ export class ContentProbeCollector {
     }
     const start = this.offset;
     this.offset += chunk.length;
-    if (start === 0) this.elf = isElf(chunk);
+    if (start === 0) {
+      this.elf = isElf(chunk);
+      if (this.elf) this.strings = new ElfStringScan();
+    }
+    this.strings?.update(chunk);
     const limit = this.elf ? ELF_WINDOW : HEAD_BYTES;
     if (this.headLen < limit) {
       const take = chunk.subarray(0, Math.min(chunk.length, limit - this.headLen));
@@ -90,7 +96,10 @@ export class ContentProbeCollector {
         if (this.dynBytes && this.dyn && offset === this.dyn.offset && this.dynFilled === this.dyn.size) return this.dynBytes;
         return undefined;
       };
-      return { elf: elfFacts(layout, read) };
+      const facts = elfFacts(layout, read);
+      const found = this.strings!.finish();
+      const names = found.names.filter((n) => !facts.needed.includes(n));
+      return { elf: { ...facts, ...(names.length > 0 ? { libraryNames: names } : {}), ...(found.go ? { go: true as const } : {}) } };
     }
     if (head.length >= 2 && head[0] === 0x23 && head[1] === 0x21) {
       const nl = head.indexOf(0x0a);

@@ -74,6 +74,13 @@ export interface ElfFacts {
   readonly versionDefines?: readonly string[];
   /** true when the dynamic section could not be read within the bounded window. */
   readonly incomplete: boolean;
+  /**
+   * Library file names the file holds as C strings besides its DT_NEEDED (`libm.so.6` of a `dlopen("libm.so.6")`),
+   * at most 32; absent when none.
+   */
+  readonly libraryNames?: readonly string[];
+  /** A Go program (its `.go.buildinfo` magic was seen): it verifies TLS against the system's CA store itself. */
+  readonly go?: true;
 }
 
 export interface ContentProbe {

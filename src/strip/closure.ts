@@ -22,6 +22,26 @@ export interface KeptPath extends KeepReason {
   readonly made?: { readonly kind: 'file' | 'dir'; readonly mode: number };
 }
 
+/**
+ * A library name a kept ELF file holds as a string (a `dlopen("libm.so.6")`'s argument): ldd does not show it, so it
+ * is "maybe needed". `path` is where the loader's search finds it (the same search as DT_NEEDED), absent when the
+ * image has no such library; `kept` when --keep-dlopen kept it.
+ */
+export interface MaybeNeeded {
+  readonly name: string;
+  readonly by: string;
+  readonly path?: string;
+  readonly kept: boolean;
+}
+
+/** A library name found in `by`, with the facts its search needs (the object's and the executable's). */
+interface NamedLibrary {
+  readonly name: string;
+  readonly by: string;
+  readonly obj: ElfFacts;
+  readonly exe: ElfFacts;
+}
+
 /** What kept the closure from being complete: the runtime would fail on it. */
 export interface ClosureProblem {
   readonly path: string;
@@ -37,7 +57,11 @@ export class Closure {
   readonly kept = new Map<string, KeptPath>();
   readonly problems: ClosureProblem[] = [];
   readonly confDirs: readonly string[];
+  readonly maybeNeeded: MaybeNeeded[] = [];
   private readonly followed = new Set<string>();
+  private readonly named: NamedLibrary[] = [];
+  private namedDone = 0;
+  private readonly namedSeen = new Set<string>();
 
   constructor(
     readonly tree: MergedTree,
@@ -135,6 +159,24 @@ export class Closure {
       }
       // the executable's RPATH applies to its libraries too (ld.so(8)): its facts travel down the tree
       this.keepPath(lib.opened, { reason: 'needed by', by: path }, exe);
+    }
+    for (const name of elf.libraryNames ?? []) this.named.push({ name, by: path, obj: elf, exe });
+  }
+
+  /**
+   * The library names found in kept files since the last call that are not in the closure already: each looked up as
+   * the loader would for a dlopen from that file, and with `keep` kept (and followed, which may name more). One
+   * entry per name and library.
+   */
+  resolveNamed(keep: boolean): void {
+    for (; this.namedDone < this.named.length; this.namedDone++) {
+      const n = this.named[this.namedDone]!;
+      const lib = findLibrary({ tree: this.tree, config: this.config, exe: n.exe, confDirs: this.confDirs }, n.obj, n.by, n.name);
+      const id = `${n.name}\0${lib.ok ? lib.path : ''}`;
+      if ((lib.ok && (this.kept.has(lib.opened) || this.kept.has(lib.path))) || this.namedSeen.has(id)) continue;
+      this.namedSeen.add(id);
+      if (lib.ok && keep) this.keepPath(lib.opened, { reason: 'library name (a dlopen) in', by: n.by }, n.exe);
+      this.maybeNeeded.push({ name: n.name, by: n.by, ...(lib.ok ? { path: lib.opened } : {}), kept: lib.ok && keep });
     }
   }
 

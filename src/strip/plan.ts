@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { commandArgv, isShellForm } from '../analysis/executables.js';
 import type { Review } from '../review/review.js';
 import { parentOf } from '../model/paths.js';
-import { Closure, type KeptPath } from './closure.js';
+import { Closure, type KeptPath, type MaybeNeeded } from './closure.js';
 import { applyProfiles, type ProfileName, type ProfileReport } from './profiles.js';
 
 export interface StripOptions {
@@ -16,6 +16,8 @@ export interface StripOptions {
   readonly profiles: ReadonlySet<ProfileName>;
   /** --keep-shell: keep /bin/sh for a shell-form command. */
   readonly keepShell?: boolean;
+  /** --keep-dlopen: keep the libraries kept files name as strings (what they may dlopen). */
+  readonly keepDlopen?: boolean;
 }
 
 export interface DroppedPath {
@@ -40,6 +42,8 @@ export interface StripPlan {
   readonly refusals: readonly string[];
   /** The roots' labels, in the order given (`Cmd nginx`, `--exec /bin/bash` …), for the image's history. */
   readonly roots: readonly string[];
+  /** Library names kept files hold as strings and the closure lacks (kept with --keep-dlopen). */
+  readonly maybeNeeded: readonly MaybeNeeded[];
 }
 
 /** dpkg's file lists (`/var/lib/dpkg/info/NAME[:ARCH].list`), else apk's installed db: the package's paths. */
@@ -147,10 +151,13 @@ export function planStrip(review: Review, opts: StripOptions): StripPlan {
   commandRoots(c, opts, roots, refusals);
   userRoots(c, opts, roots, refusals);
   if (roots.length === 0) refusals.push('nothing to keep: the image has no Entrypoint or Cmd; name programs with --exec or paths with --keep');
+  // a dlopen'd library may be the evidence a profile wants (a TLS library): keep them first, then what profiles add
+  if (opts.keepDlopen) c.resolveNamed(true);
   const profiles = applyProfiles(c, opts.profiles);
+  c.resolveNamed(opts.keepDlopen === true);
   for (const p of c.problems) refusals.push(p.message);
   const kept = [...c.kept.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { kept, profiles, refusals: [...new Set(refusals)], roots, ...totals(review, kept) };
+  return { kept, profiles, refusals: [...new Set(refusals)], roots, maybeNeeded: c.maybeNeeded, ...totals(review, kept) };
 }
 
 /** `--why PATH`: the chain from a kept path to its root (`libc.so.6 ← needed by /usr/sbin/nginx ← Cmd`). */

@@ -21,11 +21,20 @@ export function planSummary(plan: StripPlan, source: string, top = 8): string {
     lines.push(`profile ${p.name}: ${state}`);
     for (const n of p.notes) lines.push(`  note: ${n}`);
   }
+  lines.push(...maybeNeededLines(plan));
   const biggest = [...plan.kept].sort((a, b) => sizeOf(b) - sizeOf(a)).slice(0, top).filter((k) => sizeOf(k) > 0);
   if (biggest.length > 0) lines.push('biggest kept:', ...biggest.map((k) => `  ${diveBytes(sizeOf(k)).padStart(8)}  ${whyKept(plan, k.path)!.join(' ← ')}`));
   if (plan.dropped.length > 0) lines.push('biggest dropped:', ...plan.dropped.slice(0, top).map((d) => `  ${diveBytes(d.size).padStart(8)}  ${d.path}`));
   for (const r of plan.refusals) lines.push(`refused: ${r}`);
   return lines.join('\n') + '\n';
+}
+
+/** The library names kept files hold as strings (a dlopen's): kept with --keep-dlopen, or listed as maybe needed. */
+function maybeNeededLines(plan: StripPlan): string[] {
+  if (plan.maybeNeeded.length === 0) return [];
+  const kept = plan.maybeNeeded.some((m) => m.kept);
+  const head = kept ? 'kept by --keep-dlopen (library names found as strings, what a dlopen opens):' : 'maybe needed (library names found as strings, what a dlopen opens; --keep-dlopen keeps them):';
+  return [head, ...plan.maybeNeeded.map((m) => `  ${m.name} ${m.path ? `→ ${m.path}` : '(not in the image)'}, named by ${m.by}`)];
 }
 
 /** `--plan`: every kept path with its kind, size and whole reason chain. */
@@ -41,6 +50,7 @@ export function planJson(plan: StripPlan, source: string, output?: { file: strin
     roots: plan.roots,
     refusals: plan.refusals,
     profiles: plan.profiles,
+    maybeNeeded: plan.maybeNeeded,
     kept: plan.kept.map((k) => ({ path: k.path, kind: k.entry?.kind ?? k.made?.kind, made: k.entry === undefined, size: sizeOf(k), mode: k.entry?.mode ?? k.made?.mode, reason: k.reason, ...(k.by ? { by: k.by } : {}), chain: whyKept(plan, k.path) })),
     dropped: plan.dropped,
     ...(output ? { output } : {}),
