@@ -4,6 +4,14 @@
  */
 export type CheckStatus = 'PASS' | 'FAIL' | 'WARN' | 'SKIP';
 
+/** A line of a file in the user's repository: where a finding about the configuration itself is (an ignore entry). */
+export interface SourceLine {
+  /** As the user would name it: relative to the working directory when it is inside it. */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+}
+
 export interface CheckLocation {
   /** A path inside the image, e.g. `/usr/bin/su`. */
   readonly path?: string;
@@ -11,6 +19,8 @@ export interface CheckLocation {
   readonly configField?: string;
   /** The layer that introduced it. */
   readonly layer?: number;
+  /** A finding about the configuration: the line of the file that says it (a stale or expired ignore's entry). */
+  readonly source?: SourceLine;
   /** A rule's finding at this location: its own message and fix (every report lists each finding whole). */
   readonly message?: string;
   readonly fix?: string;

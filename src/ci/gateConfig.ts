@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { ConfigError } from '../errors.js';
+import type { SourceLine } from './check.js';
+import { ignoreLines } from './configLines.js';
 import { diffGateConfigFrom, type DiffGateConfig, type DiffOverrides } from './diffGateConfig.js';
 import { parseRatio, parseSize, type Threshold } from './thresholdValue.js';
 
@@ -12,6 +14,8 @@ export interface GateConfig {
   /** Everything else under `rules:` (image rule settings, read by the rules engine). */
   readonly ruleSettings: Readonly<Record<string, unknown>>;
   readonly ignore: readonly unknown[];
+  /** Where each `ignore` entry is written in the file (the reports point a stale or expired one at it). */
+  readonly ignoreSources?: readonly (SourceLine | undefined)[];
   /** The `diff:` section: what `fathom diff` gates on. */
   readonly diff: DiffGateConfig;
   /** Which file was read, if any. */
@@ -29,17 +33,21 @@ export type ThresholdOverrides = Partial<Record<ThresholdKey, string>>;
 const SEARCH_PLACES = ['.dive-ci', '.dive-ci.yaml', '.dive-ci.yml', '.dive-ci.json', 'package.json'];
 
 type Explorer = ReturnType<typeof import('cosmiconfig').cosmiconfig>;
+type YamlModule = typeof import('yaml');
 let explorer: Promise<Explorer> | undefined;
+let yamlModule: Promise<YamlModule> | undefined;
+
+// both are CommonJS: node's loader (and tsx) name their exports, esbuild's bundle has them as the default only
+const loadYaml = () => (yamlModule ??= import('yaml').then((y) => ('parseDocument' in y ? y : (y as { default: YamlModule }).default)));
 
 /**
  * cosmiconfig and the YAML parser, loaded when there is a file to read: together they are a third of the code a
  * review loads, and most runs have no .dive-ci.
  */
 function configExplorer(): Promise<Explorer> {
-  explorer ??= Promise.all([import('cosmiconfig'), import('yaml')]).then(([c, y]) => {
-    // both are CommonJS: node's loader (and tsx) name their exports, esbuild's bundle has them as the default only
+  explorer ??= Promise.all([import('cosmiconfig'), loadYaml()]).then(([c, y]) => {
     const cosmiconfig = c.cosmiconfig ?? c.default.cosmiconfig;
-    const parseYaml = y.parse ?? y.default.parse;
+    const parseYaml = y.parse;
     const yamlLoader = (filepath: string, content: string): unknown => {
       try {
         return parseYaml(content) ?? {};
@@ -160,5 +168,15 @@ export async function loadGateConfig(opts: { cwd: string; explicit?: string; ove
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(`cannot read the CI config: ${(err as Error).message.split('\n')[0]}`);
   }
-  return gateConfigFrom(result?.config, opts.overrides, result?.filepath, opts.diffOverrides);
+  const config = gateConfigFrom(result?.config, opts.overrides, result?.filepath, opts.diffOverrides);
+  if (!result?.filepath || config.ignore.length === 0) return config;
+  return { ...config, ignoreSources: await ignoreSourcesOf(result.filepath, opts.cwd) };
+}
+
+/** The ignore entries' lines, the file named as the user would: relative to the working directory when inside it. */
+async function ignoreSourcesOf(filepath: string, cwd: string): Promise<Array<SourceLine | undefined>> {
+  const rel = relative(cwd, filepath);
+  const file = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : filepath;
+  const keyPath = basename(filepath) === 'package.json' ? ['dive-ci'] : [];
+  return ignoreLines(await loadYaml(), readFileSync(filepath, 'utf8'), file, keyPath);
 }

@@ -1,7 +1,7 @@
 import picomatch from 'picomatch';
 import type { Finding, Rule, RuleContext, Severity } from '../../rules/support/types.js';
 import { ConfigError } from '../errors.js';
-import type { Check, CheckLocation, CheckStatus } from './check.js';
+import type { Check, CheckLocation, CheckStatus, SourceLine } from './check.js';
 
 export type RuleLevel = Severity | 'off';
 
@@ -12,6 +12,8 @@ export interface IgnoreEntry {
   readonly reason?: string;
   /** YYYY-MM-DD: the ignore stops working after this day. */
   readonly until?: string;
+  /** Where the entry is written in the configuration file. */
+  readonly at?: SourceLine;
 }
 
 export interface RuleSettings {
@@ -22,7 +24,12 @@ export interface RuleSettings {
 const LEVELS = new Set(['error', 'warn', 'info', 'off']);
 
 /** Read `rules: { rule-id: error|warn|info|off }` and `ignore: [...]` from the .dive-ci file. */
-export function ruleSettingsFrom(raw: Readonly<Record<string, unknown>>, ignore: readonly unknown[], known: readonly Rule[]): RuleSettings {
+export function ruleSettingsFrom(
+  raw: Readonly<Record<string, unknown>>,
+  ignore: readonly unknown[],
+  known: readonly Rule[],
+  sources: readonly (SourceLine | undefined)[] = [],
+): RuleSettings {
   const ids = new Set(known.map((r) => r.meta.id));
   const levels: Record<string, RuleLevel> = {};
   for (const [id, v] of Object.entries(raw)) {
@@ -47,6 +54,7 @@ export function ruleSettingsFrom(raw: Readonly<Record<string, unknown>>, ignore:
       ...(e['path'] !== undefined ? { path: String(e['path']) } : {}),
       ...(e['reason'] !== undefined ? { reason: String(e['reason']) } : {}),
       ...(until ? { until } : {}),
+      ...(sources[i] ? { at: sources[i] } : {}),
     };
   });
   return { levels, ignores };
@@ -110,10 +118,12 @@ export function ruleChecks(
   }
   settings.ignores.forEach((ig, i) => {
     const what = `ignore { rule: ${ig.rule}${ig.path ? `, path: ${ig.path}` : ''} }`;
+    // the reports point at the entry's line in the configuration file
+    const locations = [{ configField: `ignore[${i}]`, ...(ig.at ? { source: ig.at } : {}) }];
     if (expired[i]) {
-      checks.push({ id: 'ignore-expired', title: 'expired ignore', status: 'WARN', message: `${what} expired on ${ig.until}: its findings count again`, locations: [{ configField: `ignore[${i}]` }] });
+      checks.push({ id: 'ignore-expired', title: 'expired ignore', status: 'WARN', message: `${what} expired on ${ig.until}: its findings count again`, locations });
     } else if (used[i] === 0) {
-      checks.push({ id: 'ignore-stale', title: 'stale ignore', status: 'WARN', message: `${what} matched nothing: remove it`, locations: [{ configField: `ignore[${i}]` }] });
+      checks.push({ id: 'ignore-stale', title: 'stale ignore', status: 'WARN', message: `${what} matched nothing: remove it`, locations });
     }
   });
   return { checks, findings };

@@ -15,12 +15,18 @@ export function gitlabEntries(findings: readonly ReportFinding[], image: string,
     check_name: f.checkId,
     fingerprint: f.fingerprint,
     severity: SEVERITY[f.level],
-    // with a Dockerfile, the line of the instruction the finding comes from (what the merge request shows)
-    location:
-      f.line !== undefined && dockerfile !== undefined
-        ? { path: dockerfile.replace(/^(\.\/)+/, ''), lines: { begin: f.line } }
-        : { path: f.location.path ? f.location.path.replace(/^\/+/, '') : 'Dockerfile', lines: { begin: 1 } },
+    location: locationOf(f, dockerfile),
   }));
+}
+
+/**
+ * With a Dockerfile, the line of the instruction the finding comes from (what the merge request shows); a finding
+ * about the configuration, its line in the .dive-ci.
+ */
+function locationOf(f: ReportFinding, dockerfile: string | undefined) {
+  const file = f.file ?? dockerfile;
+  if (f.line !== undefined && file !== undefined) return { path: file.replace(/^(\.\/)+/, ''), lines: { begin: f.line } };
+  return { path: f.location.path ? f.location.path.replace(/^\/+/, '') : 'Dockerfile', lines: { begin: 1 } };
 }
 
 export function gitlabReport(ctx: ReportContext) {

@@ -19,13 +19,19 @@ function thresholdText(c: Check): string | undefined {
 
 const resultText = (c: Check) => thresholdText(c) ?? c.message;
 
+/** A check about the configuration itself (a stale or expired ignore) names the line of the file that says it. */
+function resultCell(c: Check): string {
+  const at = c.locations.flatMap((l) => (l.source ? [cell(code(`${l.source.file}:${l.source.line}`))] : []));
+  return cell(resultText(c)) + (at.length > 0 ? ` (${at.join(', ')})` : '');
+}
+
 /** Failed and warning checks in a table, the rest folded with their results. */
 function checksTable(checks: readonly Check[]): string[] {
   const out: string[] = [];
   const loud = checks.filter((c) => c.status === 'FAIL' || c.status === 'WARN').sort((a, b) => (a.status === b.status ? 0 : a.status === 'FAIL' ? -1 : 1));
   if (loud.length > 0) {
     out.push('| | check | result |', '|---|---|---|');
-    for (const c of loud) out.push(`| ${ICON[c.status]} | [${code(c.id)}](${ruleDocUrl(c.id)}) | ${cell(resultText(c))} |`);
+    for (const c of loud) out.push(`| ${ICON[c.status]} | [${code(c.id)}](${ruleDocUrl(c.id)}) | ${resultCell(c)} |`);
     out.push('');
   }
   const quiet = checks.filter((c) => c.status === 'PASS' || c.status === 'SKIP');

@@ -14,8 +14,10 @@ export interface ReportFinding {
   readonly location: CheckLocation;
   /** Unique within the report, different between images, the same from one run to the next. */
   readonly fingerprint: string;
-  /** With a Dockerfile: the line of the instruction it comes from. */
+  /** With a Dockerfile: the line of the instruction it comes from; a finding about the configuration: its line there. */
   readonly line?: number;
+  /** The file `line` is in when it is not the Dockerfile (the .dive-ci of a stale or expired ignore). */
+  readonly file?: string;
   /** `fathom diff`: whether HEAD introduced it, kept it, or fixed it. */
   readonly baselineState?: 'new' | 'unchanged' | 'absent';
 }
@@ -32,9 +34,10 @@ export function gateFindings(gate: GateResult, imageKey: string, lineOf?: (l: Ch
     if (c.status === 'SKIP' || (c.status === 'PASS' && c.locations.every((l) => l.message === undefined))) continue;
     const locations: readonly CheckLocation[] = c.locations.length > 0 ? c.locations : [{ configField: 'image' }];
     for (const l of locations) {
-      const line = lineOf?.(l);
+      const line = l.source?.line ?? lineOf?.(l);
       out.push({
         ...(line !== undefined ? { line } : {}),
+        ...(l.source ? { file: l.source.file } : {}),
         checkId: c.id,
         title: c.title,
         level: LEVEL[c.status],

@@ -30,21 +30,23 @@ export function sarifLocation(l: CheckLocation) {
   };
 }
 
-/** A Dockerfile's path as a SARIF artifact: relative to the checkout (%SRCROOT%, as code scanning resolves it), or a file URI. */
-function dockerfileArtifact(path: string) {
+/** A file of the repository (the Dockerfile, the .dive-ci) as a SARIF artifact: relative to the checkout (%SRCROOT%, as code scanning resolves it), or a file URI. */
+function sourceArtifact(path: string) {
   const p = path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
   return p.startsWith('/') ? { uri: pathToFileURL(p).href } : { uri: encodeURI(p), uriBaseId: '%SRCROOT%' };
 }
 
 /**
- * A finding with a Dockerfile line: that line is where code scanning shows it (the RUN that installed the setuid
- * binary, the USER that is missing); the in-image path or config field stays as its logical location.
+ * A finding with a line: that line is where code scanning shows it (the RUN that installed the setuid binary, the
+ * USER that is missing, the .dive-ci entry of a stale ignore); the in-image path or config field stays as its
+ * logical location.
  */
 function findingLocation(f: ReportFinding, dockerfile: string | undefined) {
-  if (f.line === undefined || dockerfile === undefined) return sarifLocation(f.location);
+  const file = f.file ?? dockerfile;
+  if (f.line === undefined || file === undefined) return sarifLocation(f.location);
   const subject = f.location.path ?? f.location.configField;
   return {
-    physicalLocation: { artifactLocation: dockerfileArtifact(dockerfile), region: { startLine: f.line } },
+    physicalLocation: { artifactLocation: sourceArtifact(file), region: { startLine: f.line } },
     ...(subject !== undefined && subject !== 'image' ? { logicalLocations: [{ fullyQualifiedName: subject, kind: f.location.path ? 'resource' : 'member' }] } : {}),
     ...(f.location.layer !== undefined ? { properties: { layer: f.location.layer } } : {}),
   };

@@ -38,7 +38,7 @@ export function planReview(opts: PlanOptions): ReviewPlan {
   return {
     gate: opts.gate,
     rules,
-    settings: ruleSettingsFrom(opts.gate.ruleSettings, opts.gate.ignore, rules),
+    settings: ruleSettingsFrom(opts.gate.ruleSettings, opts.gate.ignore, rules, opts.gate.ignoreSources),
     ...(opts.dockerfile ? { dockerfile: opts.dockerfile } : {}),
     onlyUserLayers: opts.onlyUserLayers === true,
     today: opts.today,
