@@ -17,7 +17,7 @@ export function stripOptions<T>(y: Argv<T>) {
     .option('keep-dlopen', { type: 'boolean', describe: 'keep the libraries kept programs name as strings (what they may dlopen; listed as maybe needed otherwise)' })
     .option('keep-shell', { type: 'boolean', describe: 'keep /bin/sh for a shell-form command' })
     .option('nss', { type: 'boolean', describe: 'NSS modules and /etc/passwd, /etc/group, /etc/nsswitch.conf (on when libc is kept; --no-nss)' })
-    .option('ca-certs', { type: 'boolean', describe: 'the CA store (on when a TLS library is kept; --no-ca-certs)' })
+    .option('ca-certs', { type: 'boolean', describe: 'the CA store (on when a TLS library or a Go program is kept; --no-ca-certs)' })
     .option('tz', { type: 'boolean', describe: '/etc/localtime and the zone of TZ (--no-tz)' })
     .option('locale', { type: 'boolean', describe: 'locales and gconv modules when LANG/LC_* is set (--no-locale)' })
     .option('hosts', { type: 'boolean', describe: '/etc/hosts and /etc/resolv.conf, empty placeholders if missing (--no-hosts)' })

@@ -71,7 +71,10 @@ const TLS_LIBS = /^lib(ssl|gnutls|nss3|mbedtls|wolfssl|curl)[.-]/;
 const caCerts: Profile = {
   evidence: (c) => {
     const lib = kept(c).find((p) => TLS_LIBS.test(baseName(p)));
-    return lib ? `${lib} (a TLS library) is in the closure` : undefined;
+    if (lib) return `${lib} (a TLS library) is in the closure`;
+    // Go's crypto/tls is in the program itself, and reads the system's store (crypto/x509's root_linux.go)
+    const go = [...c.kept.values()].find((k) => k.entry?.kind === 'file' && k.entry.probe?.elf?.go);
+    return go ? `${go.path} (a Go program: its TLS verifies against the system's CA store) is in the closure` : undefined;
   },
   apply(c, why) {
     // the stores, and OpenSSL's OPENSSLDIR (Debian's /usr/lib/ssl: cert.pem and certs/ are symlinks into /etc/ssl)
