@@ -13,7 +13,7 @@ export async function until(done: () => boolean, ms = 3000): Promise<void> {
 }
 
 /** Terminal bytes for the keys the tests send, as a terminal writes them. */
-export const KEY = { tab: '\t', enter: '\r', escape: '\u001b', left: '\u001b[D', right: '\u001b[C', pageDown: '\u001b[6~', ctrlB: '\u0002', ctrlO: '\u000f', ctrlU: '\u0015' } as const;
+export const KEY = { tab: '\t', enter: '\r', escape: '\u001b', left: '\u001b[D', right: '\u001b[C', pageDown: '\u001b[6~', ctrlB: '\u0002', ctrlF: '\u0006', ctrlO: '\u000f', ctrlU: '\u0015' } as const;
 
 /**
  * The browser in Ink's test renderer: keys go in as bytes on stdin, so they pass through Ink's own input parsing and

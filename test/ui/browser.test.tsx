@@ -15,7 +15,7 @@ async function browser() {
   return { b, ...(await renderBrowser(b)) };
 }
 
-test('browser keys: layers pane moves layers, tab to files, / filters live, esc clears, q quits', async () => {
+test('browser keys: layers pane moves layers, tab to files, ctrl+f filters live, esc clears, q quits', async () => {
   const { b, press, type, unmount } = await browser();
   await type('jjjjjjjjj');
   assert.equal(b.state.layer, 9);
@@ -24,7 +24,7 @@ test('browser keys: layers pane moves layers, tab to files, / filters live, esc 
   await press(KEY.ctrlU);
   assert.deepEqual([...b.state.hide], ['unmodified']);
   assert.deepEqual(b.visibleRows().map((r) => r.node.path).slice(0, 2), ['/root', '/root/example']);
-  await press('/');
+  await press(KEY.ctrlF);
   await type('nested');
   assert.equal(b.state.filter, 'nested');
   assert.deepEqual(b.visibleRows().map((r) => r.node.path), ['/root', '/root/example', '/root/example/really', '/root/example/really/nested']);

@@ -27,7 +27,7 @@ test('first frame: layers with base marks, layer and image details, the tree of 
   assert.match(f, /Reclaimable 32 kB/);
   assert.match(f, /Layer 0 \(everything added\)/);
   assert.match(f, /A +1\.15 MB {2}bin\//);
-  assert.match(f, /q quit · tab pane · \? keys · \/ filter · s size · \^o sort/);
+  assert.match(f, /q quit · tab pane · \? keys · \/ search · \^f filter · s size · \^o sort/);
   r.unmount();
 });
 
@@ -52,10 +52,10 @@ test('tab then ctrl+u hides unmodified: only the removed example tree remains at
   r.unmount();
 });
 
-test('/ filters live as you type, esc clears; ctrl+b shows attributes; ? shows every key', async () => {
+test('ctrl+f filters live as you type, esc clears; ctrl+b shows attributes; ? shows every key', async () => {
   const { r, press, frame } = await app();
   await press('\t');
-  await press('/');
+  await press('\u0006'); // ctrl+f
   await press('busybox');
   assert.match(frame(), /Filter \(regex\): busybox/);
   assert.match(frame(), /busybox/);

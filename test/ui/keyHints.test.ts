@@ -4,7 +4,7 @@ import { keyHints, keyLabel } from '../../ui/model/keyHints.js';
 import { DEFAULT_KEYS, keyBindingsFrom } from '../../ui/model/keys.js';
 
 test('the default hints: each action by its shortest binding, ctrl chords as ^', () => {
-  assert.equal(keyHints(DEFAULT_KEYS), 'q quit · tab pane · ? keys · / filter · s size · ^o sort · ^b attrs · w waste · f findings · ^l/^a compare · ^a/^r/^m/^u hide · space fold');
+  assert.equal(keyHints(DEFAULT_KEYS), 'q quit · tab pane · ? keys · / search · ^f filter · s size · ^o sort · ^b attrs · w waste · f findings · ^l/^a compare · ^a/^r/^m/^u hide · space fold');
   assert.equal(keyLabel('ctrl+space'), '^space');
 });
 

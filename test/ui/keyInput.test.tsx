@@ -31,7 +31,7 @@ test('ctrl+space (NUL, which Ink reports as ctrl+`) collapses every top director
 
 test('four Backspaces in one write erase four characters of the filter, nothing is typed', async () => {
   const { b, press, unmount } = await open();
-  await press('/');
+  await press(KEY.ctrlF);
   await press('busybox');
   await press('\u007f\u007f\u007f\u007f');
   assert.equal(b.state.filter, 'bus');
@@ -73,7 +73,7 @@ test('a 50-key burst in one write: every key counted, in order', async () => {
 
 test('ctrl+c quits from the open filter prompt (a typed q is text there)', async () => {
   const { b, press, unmount } = await open();
-  await press('/');
+  await press(KEY.ctrlF);
   await press('q');
   assert.equal(b.state.filter, 'q');
   assert.equal(b.state.quit, false);
@@ -91,7 +91,7 @@ test('the view is re-clamped when the rows shrink: filter, ctrl+u and ctrl+a aft
     assert.ok(b.state.top > 40, `scrolled (top ${b.state.top})`);
   };
   await scrollDown();
-  await press('/');
+  await press(KEY.ctrlF);
   await press('saved');
   await press(KEY.enter);
   // /root/.saved.txt, /root/saved.txt, /root/example/... at layer 9: every matching row and its parents in view

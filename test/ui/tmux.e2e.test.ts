@@ -96,7 +96,7 @@ test('tmux 80×24: bursts in one send-keys are every key; ctrl+space folds; the 
     await t.waitFor(/Layer 9 vs layer 8/);
     t.keys('Tab', 'C-b');
     await t.waitFor(/Permission {2}UID:GID/);
-    t.keys('/', 's', 'a', 'v', 'e', 'd');
+    t.keys('C-f', 's', 'a', 'v', 'e', 'd');
     await t.waitFor(/Filter \(regex\): saved/);
     t.keys('BSpace', 'BSpace', 'BSpace', 'BSpace');
     const erased = await t.waitFor(/Filter \(regex\): s\b/);
@@ -112,6 +112,37 @@ test('tmux 80×24: bursts in one send-keys are every key; ctrl+space folds; the 
     assert.equal(flags.cursorVisible, true, 'the cursor is shown again');
     assert.match(after, /^BEFORE-FATHOM\nEXIT=0$/m, 'the shell screen as it was, the next line on a clean line');
     assert.doesNotMatch(after, /[╭╰│]/, 'no frame left behind');
+  });
+});
+
+/** The text of the row drawn inverse (the cursor) in a screen captured with its escapes. */
+function cursorLine(screen: string): string {
+  const line = screen.split('\n').find((l) => /\u001b\[[0-9;]*\b7m/.test(l)) ?? '';
+  return line.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+test('tmux: / searches with the whole tree in view, n and N jump between the matches and wrap', async () => {
+  await inTmux(120, 40, fathom(DIVE_FIXTURE), async (t) => {
+    await t.waitFor(/Layer 0 \(everything added\)/);
+    t.keys('j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j');
+    await t.waitFor(/Layer 13 vs layer 12/);
+    // the four files named *saved* at the last layer (Dockerfile.test-image), typed as a burst
+    t.keys('Tab', '/', 's', 'a', 'v', 'e', 'd');
+    const typed = await t.waitFor(/Search \(regex\): saved +match 1 of 4/);
+    assert.match(typed, /bin\//, 'the tree stays whole');
+    assert.match(cursorLine(t.screen(true)), /saved/);
+    t.keys('Enter', 'n');
+    await t.waitFor(/^match 2 of 4/m);
+    assert.match(cursorLine(t.screen(true)), /saved/);
+    t.keys('n', 'n', 'n');
+    await t.waitFor(/^match 1 of 4/m);
+    t.keys('N');
+    await t.waitFor(/^match 4 of 4/m);
+    assert.match(cursorLine(t.screen(true)), /saved/);
+    t.keys('/', 'z', 'z', 'z');
+    await t.waitFor(/Search \(regex\): zzz +no match/);
+    t.keys('Escape', 'q');
+    await t.waitFor(/EXIT=0/);
   });
 });
 
@@ -175,7 +206,7 @@ test('tmux, a Debian image: Down, Tab, ctrl+u and a filter typed 20 ms apart whi
   const { nginx } = await debianImages();
   await inTmux(80, 24, fathom(nginx), async (t) => {
     await t.waitFor(/Layer 0 \(everything added\)/, 30000);
-    for (const k of ['Down', 'Tab', 'C-u', '/', 'n', 'g', 'i', 'n', 'x', 'Enter', 'C-b']) {
+    for (const k of ['Down', 'Tab', 'C-u', 'C-f', 'n', 'g', 'i', 'n', 'x', 'Enter', 'C-b']) {
       t.keys(k);
       await sleep(20);
     }

@@ -3,6 +3,7 @@ import { buildFileTree, layerState, type FileTree, type LayerState } from './fil
 import { DEFAULT_KEYS, type KeyBindings, type KeyPress } from './keys.js';
 import { MODES, modeOf, triggeredBy, type Command, type Trigger } from './commands.js';
 import { overlayItems, type OverlayItem } from './overlayItems.js';
+import { searchMatches, searchTest, type SearchMatches } from './search.js';
 import { clampView, cursorRow, filterRegex, INITIAL_STATE, resize, windowTop, type BrowserContext, type BrowserInput, type BrowserOptions, type BrowserState, type Compare } from './browserState.js';
 import { TreeView, type Row } from './treeView.js';
 
@@ -19,6 +20,7 @@ export class Browser implements BrowserContext {
   private readonly layerStates = new Map<string, LayerState>();
   private view: TreeView | undefined;
   private viewOf: BrowserState | undefined;
+  private matches: { view: TreeView; search: string; matches: SearchMatches | undefined } | undefined;
 
   constructor(
     readonly input: BrowserInput,
@@ -88,6 +90,16 @@ export class Browser implements BrowserContext {
       this.viewOf = s;
     }
     return this.view;
+  }
+
+  searchMatches(s: BrowserState = this.state): SearchMatches | undefined {
+    const view = this.treeView(s);
+    const m = this.matches;
+    if (m && m.view === view && m.search === s.search) return m.matches;
+    const test = searchTest(s.search);
+    const matches = test ? searchMatches(view, test) : undefined;
+    this.matches = { view, search: s.search, matches };
+    return matches;
   }
 
   /**

@@ -5,6 +5,7 @@ import type { ImageFiles } from '../../src/model/imageFiles.js';
 import type { Image } from '../../src/model/imageTypes.js';
 import type { FileTree, Mark, TreeNode } from './fileTree.js';
 import type { KeyBindings } from './keys.js';
+import { stepMatch, type SearchMatches } from './search.js';
 import type { Row, SortOrder, TreeView } from './treeView.js';
 
 export type Focus = 'layers' | 'tree';
@@ -22,6 +23,12 @@ export interface BrowserState {
   readonly filter: string;
   readonly filterEditing: boolean;
   readonly filterError: string | undefined;
+  /** The search (`/`): a regular expression the cursor jumps between the matches of, with the whole tree in view. */
+  readonly search: string;
+  readonly searchEditing: boolean;
+  readonly searchError: string | undefined;
+  /** Where the cursor and the folds were when the search prompt opened: each key typed searches from there. */
+  readonly searchOrigin: SearchOrigin | undefined;
   readonly sort: SortOrder;
   /** Directories folded in the file tree, by node id. */
   readonly collapsed: ReadonlySet<NodeId>;
@@ -40,6 +47,8 @@ export interface BrowserState {
   readonly quit: boolean;
 }
 
+export type SearchOrigin = Pick<BrowserState, 'collapsed' | 'cursor' | 'top'>;
+
 export const INITIAL_STATE: BrowserState = {
   focus: 'layers',
   layer: 0,
@@ -48,6 +57,10 @@ export const INITIAL_STATE: BrowserState = {
   filter: '',
   filterEditing: false,
   filterError: undefined,
+  search: '',
+  searchEditing: false,
+  searchError: undefined,
+  searchOrigin: undefined,
   sort: 'size',
   collapsed: new Set(),
   cursor: 0,
@@ -90,6 +103,8 @@ export interface BrowserContext {
   readonly tree: FileTree;
   readonly keys: KeyBindings;
   treeView(s: BrowserState): TreeView;
+  /** The search's matches in the state's tree view; none while the search is empty or does not compile. */
+  searchMatches(s: BrowserState): SearchMatches | undefined;
 }
 
 /**
@@ -130,14 +145,42 @@ export function selectLayer(ctx: BrowserContext, s: BrowserState, layer: number)
   return moveCursor(ctx, { ...s, layer: Math.max(0, Math.min(layer, last)) }, s.cursor);
 }
 
-export function setFilter(ctx: BrowserContext, s: BrowserState, filter: string): BrowserState {
-  let filterError: string | undefined;
+/** The regular expression's error, if it does not compile. */
+function regexError(source: string): string | undefined {
   try {
-    new RegExp(filter);
+    new RegExp(source);
+    return undefined;
   } catch (err) {
-    filterError = (err as Error).message;
+    return (err as Error).message;
   }
-  return moveCursor(ctx, { ...s, filter, filterError }, s.cursor);
+}
+
+export function setFilter(ctx: BrowserContext, s: BrowserState, filter: string): BrowserState {
+  return moveCursor(ctx, { ...s, filter, filterError: regexError(filter) }, s.cursor);
+}
+
+/**
+ * The search as typed so far, the cursor on its first match (as each key is typed), the count in the message. Each
+ * key searches from where the prompt opened, so a directory opened for what was typed before folds again.
+ */
+export function setSearch(ctx: BrowserContext, s: BrowserState, search: string): BrowserState {
+  const next = { ...s, ...s.searchOrigin, search, searchError: regexError(search), message: undefined };
+  if (search === '' || next.searchError) return next;
+  return toMatch(ctx, next, stepMatch(ctx.searchMatches(next)!, undefined, 1));
+}
+
+/** `n` (by 1) and `N` (by -1): the cursor on the next or previous match after the cursor's row, wrapping around. */
+export function stepSearch(ctx: BrowserContext, s: BrowserState, by: 1 | -1): BrowserState {
+  const m = ctx.searchMatches(s);
+  if (!m) return { ...s, message: s.search === '' ? 'no search: / searches' : `search: ${s.searchError}` };
+  return toMatch(ctx, s, stepMatch(m, cursorRow(ctx, s)?.node, by));
+}
+
+function toMatch(ctx: BrowserContext, s: BrowserState, index: number): BrowserState {
+  const m = ctx.searchMatches(s)!;
+  const node = m.nodes[index];
+  if (!node) return { ...s, message: 'no match' };
+  return { ...reveal(ctx, s, node), message: `match ${index + 1} of ${m.nodes.length}` };
 }
 
 /** The filter as a regular expression; none while it is empty or does not compile (the error is shown instead). */
@@ -168,6 +211,14 @@ export function jumpTo(ctx: BrowserContext, s: BrowserState, path: string, layer
   const node = ctx.tree.nodeOf(path);
   if (!node) return { state: s, found: false };
   let next = layer === undefined ? s : { ...s, layer };
+  if (next.filter !== '' || next.hide.size > 0) next = { ...next, filter: '', hide: new Set() };
+  const state = reveal(ctx, next, node);
+  return { state, found: state !== next };
+}
+
+/** The cursor on a node the view shows, its folded ancestors opened, the files pane focused; `s` when not shown. */
+function reveal(ctx: BrowserContext, s: BrowserState, node: TreeNode): BrowserState {
+  let next = s;
   let collapsed: Set<NodeId> | undefined;
   for (let p = node.parent; p; p = p.parent) {
     if (!next.collapsed.has(p.id)) continue;
@@ -175,8 +226,7 @@ export function jumpTo(ctx: BrowserContext, s: BrowserState, path: string, layer
     collapsed.delete(p.id);
   }
   if (collapsed) next = { ...next, collapsed };
-  if (next.filter !== '' || next.hide.size > 0) next = { ...next, filter: '', hide: new Set() };
   const index = ctx.treeView(next).indexOf(node);
-  if (index < 0) return { state: next, found: false };
-  return { state: clampView(ctx, { ...next, focus: 'tree', cursor: index }), found: true };
+  if (index < 0) return s;
+  return clampView(ctx, { ...next, focus: 'tree', cursor: index });
 }

@@ -7,6 +7,8 @@ import {
   moveCursor,
   selectLayer,
   setFilter,
+  setSearch,
+  stepSearch,
   toggleCollapse,
   toggled,
   type BrowserContext,
@@ -28,7 +30,7 @@ export type Command = (ctx: BrowserContext, s: BrowserState, k: KeyPress) => Bro
 export type CommandTable = Readonly<Partial<Record<Trigger, Command>>>;
 
 /** Where keys go: the filter prompt and overlays take them first, otherwise the focused pane does. */
-export type ModeName = 'filter' | 'overlay' | Focus;
+export type ModeName = 'filter' | 'search' | 'overlay' | Focus;
 
 export interface Mode {
   /** Tried in order, rows in the order written: the first row whose trigger the key matches and that applies runs. */
@@ -41,6 +43,7 @@ export interface Mode {
 
 export function modeOf(s: BrowserState): ModeName {
   if (s.filterEditing) return 'filter';
+  if (s.searchEditing) return 'search';
   if (s.overlay !== 'none') return 'overlay';
   return s.focus;
 }
@@ -73,6 +76,9 @@ const ANYWHERE: CommandTable = {
   help: openOverlay('help'),
   toggleFocus: (_, s) => ({ ...s, focus: s.focus === 'layers' ? 'tree' : 'layers' }),
   filter: (_, s) => ({ ...s, filterEditing: true, focus: 'tree' }),
+  search: (_, s) => ({ ...s, searchEditing: true, search: '', searchError: undefined, searchOrigin: { collapsed: s.collapsed, cursor: s.cursor, top: s.top }, focus: 'tree' }),
+  searchNext: (ctx, s) => stepSearch(ctx, s, 1),
+  searchPrevious: (ctx, s) => stepSearch(ctx, s, -1),
   'key:escape': (ctx, s) => (s.filter !== '' ? setFilter(ctx, s, '') : undefined),
   sortToggle: (_, s) => ({ ...s, sort: s.sort === 'size' ? 'name' : 'size' }),
   sortSize: (_, s) => ({ ...s, sort: 'size' }),
@@ -147,10 +153,23 @@ const FILTER_PROMPT: CommandTable = {
   'key:backspace': (ctx, s) => setFilter(ctx, s, s.filter.slice(0, -1)),
 };
 
+const SEARCH_PROMPT: CommandTable = {
+  quit: (_, s, k) => (k.ctrl ? { ...s, quit: true } : undefined),
+  // back where the prompt opened, as in less and vim
+  'key:escape': (_, s) => ({ ...s, ...s.searchOrigin, search: '', searchEditing: false, searchError: undefined, searchOrigin: undefined, message: undefined }),
+  // the search stays for n and N, and so does the count
+  'key:return': (_, s) => ({ ...s, searchEditing: false, searchOrigin: undefined }),
+  'key:backspace': (ctx, s) => setSearch(ctx, s, s.search.slice(0, -1)),
+};
+
+/** A printable key typed into a prompt. */
+const typed = (k: KeyPress): string | undefined => (k.input && !k.ctrl && !k.meta ? k.input : undefined);
+
 const clearMessage = (s: BrowserState): BrowserState => (s.message === undefined ? s : { ...s, message: undefined });
 
 export const MODES: Readonly<Record<ModeName, Mode>> = {
-  filter: { tables: [FILTER_PROMPT], otherKey: (ctx, s, k) => (k.input && !k.ctrl && !k.meta ? setFilter(ctx, s, s.filter + k.input) : s) },
+  filter: { tables: [FILTER_PROMPT], otherKey: (ctx, s, k) => (typed(k) === undefined ? s : setFilter(ctx, s, s.filter + typed(k))) },
+  search: { tables: [SEARCH_PROMPT], otherKey: (ctx, s, k) => (typed(k) === undefined ? s : setSearch(ctx, s, s.search + typed(k))) },
   overlay: { tables: [OVERLAY] },
   layers: { tables: [ANYWHERE, LAYERS_PANE], onKey: clearMessage },
   tree: { tables: [ANYWHERE, FILES_PANE], onKey: clearMessage },

@@ -5,6 +5,7 @@ const HINTS: ReadonlyArray<readonly [readonly Action[], string]> = [
   [['quit'], 'quit'],
   [['toggleFocus'], 'pane'],
   [['help'], 'keys'],
+  [['search'], 'search'],
   [['filter'], 'filter'],
   [['sortSize'], 'size'],
   [['sortToggle'], 'sort'],

@@ -13,12 +13,12 @@ export type Action =
   | 'quit' | 'help' | 'toggleFocus' | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown'
   | 'collapse' | 'collapseAll' | 'compareAll' | 'compareLayer' | 'compareBase'
   | 'hideAdded' | 'hideRemoved' | 'hideModified' | 'hideUnmodified'
-  | 'filter' | 'sortToggle' | 'sortSize' | 'attributes' | 'treeGuideLines' | 'waste' | 'wasteList' | 'findings' | 'history';
+  | 'filter' | 'search' | 'searchNext' | 'searchPrevious' | 'sortToggle' | 'sortSize' | 'attributes' | 'treeGuideLines' | 'waste' | 'wasteList' | 'findings' | 'history';
 
 export type KeyBindings = Readonly<Record<Action, readonly string[]>>;
 
 /**
- * dive's defaults, plus q to quit, ? for help, s to sort by size, t for tree guide lines, w for waste, f for findings,
+ * dive's defaults, plus q to quit, ? for help, / to search (n, N), s to sort by size, t for tree guide lines, w for waste, f for findings,
  * i for a path's history.
  */
 export const DEFAULT_KEYS: KeyBindings = {
@@ -41,7 +41,10 @@ export const DEFAULT_KEYS: KeyBindings = {
   // a terminal sends ctrl+m as Enter
   hideModified: ['ctrl+m', 'return'],
   hideUnmodified: ['ctrl+u'],
-  filter: ['ctrl+f', '/'],
+  filter: ['ctrl+f'],
+  search: ['/'],
+  searchNext: ['n'],
+  searchPrevious: ['N'],
   sortToggle: ['ctrl+o'],
   sortSize: ['s'],
   attributes: ['ctrl+b'],
@@ -72,6 +75,9 @@ export const ACTION_HELP: Readonly<Record<Action, string>> = {
   hideModified: 'files: hide/show modified',
   hideUnmodified: 'files: hide/show unmodified',
   filter: 'filter paths (regex); esc clears',
+  search: 'search (regex over names; with a / over paths), the tree stays whole',
+  searchNext: 'next match of the search',
+  searchPrevious: 'previous match of the search',
   sortToggle: 'sort by name / size',
   sortSize: 'sort by size',
   attributes: 'show/hide mode, uid:gid',

@@ -154,6 +154,18 @@ export class TreeView {
     return index;
   }
 
+  /** Every node the view shows, in the order of its rows, folded directories' contents included (for a search). */
+  walk(visit: (node: TreeNode) => void): void {
+    const down = (node: TreeNode): void => {
+      for (const c of this.order(node)) {
+        if (!this.shown[c.id]) continue;
+        visit(c);
+        down(c);
+      }
+    };
+    down(this.tree.root);
+  }
+
   isShown(node: TreeNode): boolean {
     return this.shown[node.id] === 1;
   }
