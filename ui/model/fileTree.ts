@@ -1,7 +1,7 @@
 import type { FileEntry } from '../../src/model/entryTypes.js';
 import type { Image } from '../../src/model/imageTypes.js';
 import type { ImageFiles } from '../../src/model/imageFiles.js';
-import { NO_ENTRY, ROOT_PATH, type EntryId, type PathId } from '../../src/model/ids.js';
+import { NO_ENTRY, ROOT_PATH, type EntryId, type LayerRow, type PathId } from '../../src/model/ids.js';
 import { isFileKind, Kind } from '../../src/model/kinds.js';
 
 /**
@@ -28,6 +28,10 @@ export interface FileTree {
   readonly baseFiles?: ImageFiles;
   readonly root: TreeNode;
   readonly nodes: readonly TreeNode[];
+  /** Each node's parent's id (-1 for the root), for the passes that walk ids downwards and add into the parent. */
+  readonly parentIds: Int32Array;
+  /** Each path id's node id, -1 when the tree does not hold the path. */
+  readonly nodeOfPath: Int32Array;
   /** The node of a path, if the image has it. */
   nodeOf(path: string): TreeNode | undefined;
 }
@@ -67,6 +71,7 @@ export function buildFileTree(image: Image, baseFiles?: ImageFiles): FileTree {
   const nodeOfPath = new Int32Array(table.size).fill(-1);
   const root: TreeNode = { id: 0, name: '/', path: '/', parent: undefined, children: [], pathId: ROOT_PATH, hasHistory: false };
   const nodes: TreeNode[] = [root];
+  const parents: number[] = [-1];
   nodeOfPath[0] = 0;
   for (let p = 1 as PathId; p < table.size; p++) {
     if (present[p] === 0) continue;
@@ -75,6 +80,7 @@ export function buildFileTree(image: Image, baseFiles?: ImageFiles): FileTree {
     const node: TreeNode = { id: nodes.length, name: path.slice(path.lastIndexOf('/') + 1), path, parent, children: [], pathId: p, hasHistory: (present[p]! & NAMED) !== 0 };
     nodeOfPath[p] = node.id;
     nodes.push(node);
+    parents.push(parent.id);
     parent.children.push(node);
   }
   for (const n of nodes) if (n.children.length > 1) n.children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -83,7 +89,7 @@ export function buildFileTree(image: Image, baseFiles?: ImageFiles): FileTree {
     const id = p < 0 ? -1 : nodeOfPath[p]!;
     return id < 0 ? undefined : nodes[id];
   };
-  return { files, ...(baseFiles ? { baseFiles } : {}), root, nodes, nodeOf };
+  return { files, ...(baseFiles ? { baseFiles } : {}), root, nodes, parentIds: Int32Array.from(parents), nodeOfPath, nodeOf };
 }
 
 /**
@@ -110,56 +116,102 @@ const ADDED = 1;
 const MODIFIED = 2;
 const REMOVED = 3;
 
+/**
+ * Per node, the image-wide id of the entry visible after layer `layer` and after layer `against` (-1: none, or
+ * `against` < 0), as `entryIdAt` finds them, in one pass over the entries of layers 0..layer in id order rather
+ * than a walk of every node's history: within a path, file entries come in id order, so the last visible one wins.
+ */
+function visibleEntries(tree: FileTree, layer: number, against: number): { now: Int32Array; before: Int32Array } {
+  const n = tree.nodes.length;
+  const now = new Int32Array(n).fill(NO_ENTRY);
+  const before = new Int32Array(n).fill(NO_ENTRY);
+  const files = tree.files;
+  const nodeOfPath = tree.nodeOfPath;
+  for (let k = 0; k <= layer && k < files.layers.length; k++) {
+    const t = files.layers[k]!;
+    const count = t.count;
+    const start = files.entryId(k, 0 as LayerRow);
+    for (let row = 0 as LayerRow; row < count; row++) {
+      if (!isFileKind(t.kind.get(row))) continue;
+      const node = nodeOfPath[t.path.get(row)]!;
+      if (node < 0) continue;
+      const hiddenBy = t.hiddenBy.get(row);
+      if (hiddenBy < 0 || hiddenBy > layer) now[node] = start + row;
+      if (k <= against && (hiddenBy < 0 || hiddenBy > against)) before[node] = start + row;
+    }
+  }
+  return { now, before };
+}
+
+/** A node's present children, added up as the pass that walks ids downwards reaches each child (before its parent). */
+class ChildTotals {
+  readonly shown: Int32Array;
+  readonly added: Int32Array;
+  readonly removed: Int32Array;
+  readonly changed: Int32Array;
+  /** bytes of the children not removed, and of those removed */
+  readonly bytes: Float64Array;
+  readonly removedBytes: Float64Array;
+
+  constructor(n: number) {
+    this.shown = new Int32Array(n);
+    this.added = new Int32Array(n);
+    this.removed = new Int32Array(n);
+    this.changed = new Int32Array(n);
+    this.bytes = new Float64Array(n);
+    this.removedBytes = new Float64Array(n);
+  }
+
+  add(parent: number, mark: number, size: number): void {
+    this.shown[parent]!++;
+    if (mark !== REMOVED) this.bytes[parent]! += size;
+    else this.removedBytes[parent]! += size;
+    if (mark === ADDED) this.added[parent]!++;
+    else if (mark === REMOVED) this.removed[parent]!++;
+    if (mark !== UNMODIFIED) this.changed[parent]!++;
+  }
+}
+
 export function layerState(tree: FileTree, layer: number, against: number): LayerState {
   const n = tree.nodes.length;
   const files = tree.files;
   const present = new Uint8Array(n);
   const mark = new Uint8Array(n);
   const size = new Float64Array(n);
-  // children have larger ids than their parents: walking ids downwards is a post-order
+  const { now: nowOf, before: beforeOf } = visibleEntries(tree, layer, against);
+  const c = new ChildTotals(n);
+  // children have larger ids than their parents: walking ids downwards is a post-order, and each node's totals
+  // are complete when it is reached
   for (let id = n - 1; id >= 0; id--) {
-    const node = tree.nodes[id]!;
-    let bytes = 0;
-    let shown = 0;
-    let added = 0;
-    let removed = 0;
-    let changed = 0;
-    let removedBytes = 0;
-    for (const c of node.children) {
-      if (!present[c.id]) continue;
-      shown++;
-      const m = mark[c.id]!;
-      if (m !== REMOVED) bytes += size[c.id]!;
-      else removedBytes += size[c.id]!;
-      if (m === ADDED) added++;
-      else if (m === REMOVED) removed++;
-      if (m !== UNMODIFIED) changed++;
-    }
-    if (!node.hasHistory) {
+    let bytes = c.bytes[id]!;
+    const shown = c.shown[id]!;
+    const changed = c.changed[id]!;
+    if (!tree.nodes[id]!.hasHistory) {
       // a directory no layer wrote an entry for: it exists while something below it does
       if (shown > 0 || id === 0) {
         present[id] = 1;
-        mark[id] = id === 0 ? UNMODIFIED : added === shown ? ADDED : removed === shown ? REMOVED : changed > 0 ? MODIFIED : UNMODIFIED;
+        mark[id] = id === 0 ? UNMODIFIED : c.added[id] === shown ? ADDED : c.removed[id] === shown ? REMOVED : changed > 0 ? MODIFIED : UNMODIFIED;
       }
-      size[id] = mark[id] === REMOVED ? removedBytes : bytes;
-      continue;
+      size[id] = mark[id] === REMOVED ? c.removedBytes[id]! : bytes;
+    } else {
+      const now = nowOf[id]! as EntryId;
+      const before = beforeOf[id]! as EntryId;
+      if (now >= 0) {
+        present[id] = 1;
+        const dir = files.kind(now) === Kind.dir;
+        if (!dir) bytes += files.size(now);
+        if (before < 0) mark[id] = ADDED;
+        else if (now !== before && !files.sameContent(now, before)) mark[id] = MODIFIED;
+        else if (changed > 0 && dir) mark[id] = MODIFIED;
+      } else if (before >= 0 || shown > 0) {
+        present[id] = 1;
+        mark[id] = REMOVED;
+        // what was removed, for display
+        bytes = c.removedBytes[id]! + (before >= 0 && files.kind(before) !== Kind.dir ? files.size(before) : 0);
+      }
+      size[id] = bytes;
     }
-    const now = entryIdAt(files, node, layer);
-    const before = against >= 0 ? entryIdAt(files, node, against) : NO_ENTRY;
-    if (now >= 0) {
-      present[id] = 1;
-      const dir = files.kind(now) === Kind.dir;
-      if (!dir) bytes += files.size(now);
-      if (before < 0) mark[id] = ADDED;
-      else if (now !== before && !files.sameContent(now, before)) mark[id] = MODIFIED;
-      else if (changed > 0 && dir) mark[id] = MODIFIED;
-    } else if (before >= 0 || shown > 0) {
-      present[id] = 1;
-      mark[id] = REMOVED;
-      // what was removed, for display
-      bytes = removedBytes + (before >= 0 && files.kind(before) !== Kind.dir ? files.size(before) : 0);
-    }
-    size[id] = bytes;
+    if (present[id] && id > 0) c.add(tree.parentIds[id]!, mark[id]!, size[id]!);
   }
   return { layer, against, present, mark, size };
 }

@@ -47,21 +47,22 @@ export class TreeView {
   ) {
     const n = tree.nodes.length;
     this.shown = new Uint8Array(n);
-    this.rows = new Int32Array(n);
+    // a node's rows: its own and, added up as the pass below reaches each shown child (children have larger ids,
+    // so they come first), its children's
+    const rows = (this.rows = new Int32Array(n));
+    const parentIds = tree.parentIds;
+    const { hide, filter, collapsed } = options;
+    const hidden = MARKS.map((m) => hide.has(m));
     for (let id = n - 1; id >= 0; id--) {
-      const node = tree.nodes[id]!;
       if (!state.present[id]) continue;
-      let childRows = 0;
-      let anyChild = false;
-      for (const c of node.children) {
-        if (!this.shown[c.id]) continue;
-        anyChild = true;
-        childRows += this.rows[c.id]!;
-      }
-      const self = !options.hide.has(MARKS[state.mark[id]!]!) && (options.filter === null || options.filter.test(node.path));
-      if (!self && !anyChild && id !== 0) continue;
+      const childRows = rows[id]!;
+      // a shown child is at least one row, so some child shows exactly when there are child rows
+      const self = !hidden[state.mark[id]!] && (filter === null || filter.test(tree.nodes[id]!.path));
+      if (!self && childRows === 0 && id !== 0) continue;
       this.shown[id] = 1;
-      this.rows[id] = (id === 0 ? 0 : 1) + (options.collapsed.has(id) && id !== 0 ? 0 : childRows);
+      if (id === 0) break;
+      rows[id] = 1 + (collapsed.has(id) ? 0 : childRows);
+      rows[parentIds[id]!]! += rows[id]!;
     }
   }
 
