@@ -17,11 +17,22 @@ interface Located {
   readonly size: number;
 }
 
-/** What the second read of the source gives: the original config blob, and each kept file's bytes by offset. */
+/** A character or block device's numbers, as its tar header gives them. */
+export interface DeviceNumbers {
+  readonly major: number;
+  readonly minor: number;
+}
+
+/**
+ * What the second read of the source gives: the original config blob, each kept file's bytes by offset, and each
+ * kept device's numbers (which the model does not keep: only the few kept devices need them).
+ */
 export interface SourceBytes {
   readonly config: Buffer;
   /** The bytes of the file `path` as layer `layer` holds it. */
   read(layer: number, path: string): AsyncIterable<Buffer>;
+  /** The numbers of the device `path` of layer `layer`, when it was wanted and is a device there. */
+  device(layer: number, path: string): DeviceNumbers | undefined;
   close(): Promise<void>;
 }
 
@@ -40,6 +51,7 @@ async function drain(body: AsyncIterable<Buffer>): Promise<void> {
  */
 export async function readSourceBytes(archive: string, image: Image, wanted: ReadonlyMap<number, ReadonlySet<string>>, spoolDir: string): Promise<SourceBytes> {
   const located = new Map<string, Located>();
+  const devices = new Map<string, DeviceNumbers>();
   const spoolPath = join(spoolDir, 'spool');
   const spool = openSync(spoolPath, 'w', 0o600);
   let spoolAt = 0;
@@ -74,7 +86,9 @@ export async function readSourceBytes(archive: string, image: Image, wanted: Rea
         entry: (h) => {
           const p = normalizeTarPath(h.name);
           current = undefined;
-          if ((h.type !== 'file' && h.type !== 'contiguous-file') || !want.has(p)) return;
+          if (!want.has(p)) return;
+          if (h.type === 'character-device' || h.type === 'block-device') devices.set(key(layer.index, p), { major: h.devmajor, minor: h.devminor });
+          if (h.type !== 'file' && h.type !== 'contiguous-file') return;
           if (byOffset) located.set(key(layer.index, p), { in: 'archive', offset: blobAt + h.byteOffset, size: h.size });
           else current = { key: key(layer.index, p), at: spoolAt, size: 0 };
         },
@@ -107,6 +121,7 @@ export async function readSourceBytes(archive: string, image: Image, wanted: Rea
       if (!at) throw new InputError(`${archive}: ${path} of layer ${layer} was not found on the second read (did the file change?)`);
       return ranged(at.in === 'archive' ? input : spoolFile, at.offset, at.size);
     },
+    device: (layer, path) => devices.get(key(layer, path)),
     close: async () => {
       await input.close();
       await spoolFile.close();

@@ -4,7 +4,7 @@ import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import tar from 'tar-stream';
 import type { MergedTree } from '../analysis/mergedTree.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, InputError } from '../errors.js';
 import type { Image } from '../model/imageTypes.js';
 import type { KeptPath } from './closure.js';
 import type { StripPlan } from './plan.js';
@@ -43,7 +43,9 @@ function contentOf(tree: MergedTree, k: KeptPath): { layer: number; path: string
 
 type Header = tar.Header;
 
-function headerOf(k: KeptPath, mtime: Date, size: number): Partial<Header> & { name: string } | undefined {
+const DEVICE_TYPES = { char: 'character-device', block: 'block-device' } as const;
+
+function headerOf(k: KeptPath, mtime: Date, size: number, bytes: SourceBytes): Partial<Header> & { name: string } | undefined {
   const name = k.path.slice(1);
   const owner = { uid: k.entry?.uid ?? 0, gid: k.entry?.gid ?? 0, mtime };
   const kind = k.entry ? k.entry.kind : k.made?.kind;
@@ -51,7 +53,13 @@ function headerOf(k: KeptPath, mtime: Date, size: number): Partial<Header> & { n
   if (kind === 'dir') return { name: name + '/', type: 'directory', mode, size: 0, ...owner };
   if (kind === 'symlink') return { name, type: 'symlink', linkname: k.entry!.link ?? '', mode, size: 0, ...owner };
   if (kind === 'file' || kind === 'hardlink') return { name, type: 'file', mode, size, ...owner };
-  // devices and FIFOs: the runtime provides /dev; the model keeps no device numbers
+  if (kind === 'fifo') return { name, type: 'fifo', mode, size: 0, ...owner };
+  if (kind === 'char' || kind === 'block') {
+    // the numbers come from the second read: the model keeps none
+    const dev = bytes.device(k.entry!.layer, k.path);
+    if (!dev) throw new InputError(`${k.path}: the device of layer ${k.entry!.layer} was not found on the second read (did the file change?)`);
+    return { name, type: DEVICE_TYPES[kind], mode, size: 0, devmajor: dev.major, devminor: dev.minor, ...owner };
+  }
   return undefined;
 }
 
@@ -72,7 +80,7 @@ async function writeLayer(plan: StripPlan, tree: MergedTree, bytes: SourceBytes,
   for (const k of plan.kept) {
     if (k.path === '/') continue;
     const content = contentOf(tree, k);
-    const h = headerOf(k, mtime, content?.size ?? 0);
+    const h = headerOf(k, mtime, content?.size ?? 0, bytes);
     if (!h) continue;
     await new Promise<void>((resolve, reject) => {
       const done = (err?: Error | null) => (err ? reject(err) : resolve());
@@ -231,7 +239,9 @@ export async function writeStrippedImage(plan: StripPlan, image: Image, tree: Me
     const wanted = new Map<number, Set<string>>();
     for (const k of plan.kept) {
       const c = contentOf(tree, k);
-      if (c && c.size > 0) (wanted.get(c.layer) ?? wanted.set(c.layer, new Set()).get(c.layer)!).add(c.path);
+      const want = (layer: number, path: string) => (wanted.get(layer) ?? wanted.set(layer, new Set()).get(layer)!).add(path);
+      if (c && c.size > 0) want(c.layer, c.path);
+      if (k.entry?.kind === 'char' || k.entry?.kind === 'block') want(k.entry.layer, k.path);
     }
     const bytes = await readSourceBytes(opts.source, image, wanted, work);
     const mtime = new Date(opts.epoch * 1000);

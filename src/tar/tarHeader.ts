@@ -35,6 +35,9 @@ export interface TarHeader {
   mtime: number;
   /** Offset of the member's first content byte in the tar stream. */
   byteOffset: number;
+  /** A character or block device's numbers (0 for every other member). */
+  devmajor: number;
+  devminor: number;
   /** The PAX records that applied to this member (global ones merged under local ones), if any. */
   pax: Readonly<Record<string, string>> | undefined;
 }
@@ -151,6 +154,9 @@ export function decodeHeader(b: Buffer, off: number): TarHeader {
     size: readNumber(b, off + 124, 12),
     mtime: readNumber(b, off + 136, 12),
     byteOffset: 0,
+    // read for devices only: this runs for every member
+    devmajor: flag === 0x33 || flag === 0x34 ? readNumber(b, off + 329, 8) : 0,
+    devminor: flag === 0x33 || flag === 0x34 ? readNumber(b, off + 337, 8) : 0,
     pax: undefined,
   };
 }

@@ -9,12 +9,15 @@ import tar from 'tar-stream';
 
 export interface TarItem {
   name: string;
-  type?: 'file' | 'directory' | 'symlink' | 'link' | 'fifo';
+  type?: 'file' | 'directory' | 'symlink' | 'link' | 'fifo' | 'character-device' | 'block-device';
   content?: string | Buffer;
   mode?: number;
   uid?: number;
   gid?: number;
   linkname?: string;
+  /** A device's numbers. */
+  devmajor?: number;
+  devminor?: number;
   /** Extra PAX records for this entry. */
   pax?: Record<string, string>;
 }
@@ -39,6 +42,7 @@ export async function makeTar(items: TarItem[]): Promise<Buffer> {
         gid: it.gid ?? 0,
         mtime: new Date(0),
         ...(it.linkname !== undefined ? { linkname: it.linkname } : {}),
+        ...(it.devmajor !== undefined ? { devmajor: it.devmajor, devminor: it.devminor ?? 0 } : {}),
         ...(it.pax ? { pax: it.pax } : {}),
         size: type === 'file' ? content.length : 0,
       };
