@@ -14,7 +14,7 @@ import { reviewImage } from '../review/reviewImage.js';
 import { startDigestWorker } from '../layer/parallelSha256.js';
 import { streamSource } from '../source/openArchive.js';
 import { isRegistrySource, openImageRef, parseImageRef, type ImageSource, type RegistryAccess } from '../source/openImageRef.js';
-import { withBatchGc } from './batchGc.js';
+import { enterBatchGc, leaveBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
 import { prepareBrowser, type BrowserLaunch } from './browserLaunch.js';
 import { createProgress } from './progress.js';
@@ -135,22 +135,33 @@ function dockerfileInWorkingDirectory(): string | undefined {
 }
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
+  // batch GC before the digest worker starts, so that V8's flags do not change while its isolate is set up
+  enterBatchGc();
   startDigestWorker();
+  let prepared: Awaited<ReturnType<typeof reviewForOutput>>;
+  try {
+    prepared = await reviewForOutput(args);
+  } finally {
+    await leaveBatchGc();
+  }
+  const { result, output, plan, browser } = prepared;
+  return present(result, output, args, plan, browser);
+}
+
+async function reviewForOutput(args: AnalyzeArgs) {
   const output = outputFor(args);
   const plan = await planFor(args);
   const browser = output.browser ? prepareBrowser(args.ref === '-') : undefined;
   const progressFor = (source: ImageSource) => createProgress(process.stderr, isRegistrySource(source) ? undefined : source.size);
-  const result = await withBatchGc(async () =>
-    reviewImage(
-      {
-        image: await openForReview(args.ref!, args, true),
-        ...(args.base !== undefined ? { base: () => openForReview(args.base!, args, false) } : {}),
-        progressFor: browser ? browser.progressFor(progressFor) : progressFor,
-      },
-      plan,
-    ),
+  const result = await reviewImage(
+    {
+      image: await openForReview(args.ref!, args, true),
+      ...(args.base !== undefined ? { base: () => openForReview(args.base!, args, false) } : {}),
+      progressFor: browser ? browser.progressFor(progressFor) : progressFor,
+    },
+    plan,
   );
-  return present(result, output, args, plan, browser);
+  return { result, output, plan, browser };
 }
 
 interface Output {

@@ -1,4 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
+import { digestWorkerBooted } from '../layer/parallelSha256.js';
 
 /**
  * Run a batch phase (reading and analysing an archive) with V8's incremental marking off, and turn it back on after.
@@ -7,12 +8,27 @@ import { setFlagsFromString } from 'node:v8';
  * was 30–35 mark-compacts that each freed almost nothing (13.4 → 13.3 MB), ~0.35 s on the main thread plus the
  * helpers' marking. With it off, V8 collects at its hard limit: 4–5 mark-compacts, ~0.5 s less CPU. Pauses are no
  * concern while nothing is on screen; the browser gets incremental marking back.
+ *
+ * Flags change only while no worker isolate is being created (V8 reads them there unguarded): enter before the
+ * digest worker starts, or after it has booted; leave after it has booted.
  */
+let depth = 0;
+
+export function enterBatchGc(): void {
+  if (depth++ === 0) setFlagsFromString('--no-incremental-marking');
+}
+
+export async function leaveBatchGc(): Promise<void> {
+  await digestWorkerBooted();
+  if (--depth === 0) setFlagsFromString('--incremental-marking');
+}
+
 export async function withBatchGc<T>(phase: () => Promise<T>): Promise<T> {
-  setFlagsFromString('--no-incremental-marking');
+  await digestWorkerBooted();
+  enterBatchGc();
   try {
     return await phase();
   } finally {
-    setFlagsFromString('--incremental-marking');
+    await leaveBatchGc();
   }
 }

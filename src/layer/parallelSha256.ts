@@ -60,6 +60,8 @@ interface Pool {
   ranges: Map<number, (r: { raw?: string; error?: string }) => void>;
   /** Promises waiting on the worker: only these keep the process alive (an abandoned hash must not). */
   waiting: number;
+  /** Settles once the worker's thread has its isolate (it runs, or it failed to start). */
+  booted: Promise<void>;
 }
 
 function wait(p: Pool): void {
@@ -77,7 +79,12 @@ function getPool(): Pool {
   if (pool) return pool;
   const sab = new SharedArrayBuffer(RING_BYTES);
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ring: sab } });
-  const p: Pool = { worker, ring: new Uint8Array(sab), head: 0, used: 0, waiters: [], digests: new Map(), ranges: new Map(), waiting: 0 };
+  const booted = new Promise<void>((settle) => {
+    worker.once('online', settle);
+    worker.once('error', () => settle());
+    worker.once('exit', () => settle());
+  });
+  const p: Pool = { worker, ring: new Uint8Array(sab), head: 0, used: 0, waiters: [], digests: new Map(), ranges: new Map(), waiting: 0, booted };
   worker.on('message', (m: { type: string; len?: number; id?: number; hex?: string; raw?: string; error?: string }) => {
     if (m.type === 'ack') {
       p.used -= m.len!;
@@ -106,6 +113,23 @@ function getPool(): Pool {
  */
 export function startDigestWorker(): void {
   getPool();
+}
+
+/**
+ * Settles once the digest worker (if one was started) has its isolate. V8's flags are process-wide and not guarded:
+ * changing them (node:v8 setFlagsFromString) while a worker's isolate is being set up can abort the process in V8's
+ * own consistency checks (seen once in CI: "cppheap_concurrent_marking implies cppheap_incremental_marking"), so
+ * whoever changes flags waits for this first.
+ */
+export async function digestWorkerBooted(): Promise<void> {
+  const p = pool;
+  if (!p) return;
+  wait(p); // an unref'd worker's start-up alone would not keep the process alive to see it
+  try {
+    await p.booted;
+  } finally {
+    done(p);
+  }
 }
 
 export class ParallelSha256 {
