@@ -8,8 +8,13 @@
 // and Unicode-property regexes when it loads and segments every string: more than the rest of `--help` together.
 // Each import of it is given a wrapper that answers printable ASCII (0x20-0x7E: width = length, what string-width
 // itself returns for it, test/cli/startup.test.ts) and loads the real one, lazily, for anything else.
+//
+// `fathom --help` is then rendered once, by the bundle itself through yargs (stdout a pipe: yargs' 80 columns; no
+// locale: English), into dist/cli/help.txt, which src/cli/staticHelp.ts prints when yargs would lay out the same:
+// yargs' load and layout cost more than the rest of `--help`'s start-up (measured A/B in the commit).
 import { build } from 'esbuild';
-import { chmod, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,3 +64,9 @@ await build({
   logLevel: 'warning',
 });
 await chmod(join(out, 'fathom.js'), 0o755);
+
+const LOCALE = ['LC_ALL', 'LC_MESSAGES', 'LANG', 'LANGUAGE', 'YARGS_DISABLE_WRAP'];
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !LOCALE.includes(k)));
+// help.txt does not exist yet: this run is yargs' own
+const help = execFileSync(process.execPath, [join(out, 'fathom.js'), '--help'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+await writeFile(join(out, 'help.txt'), help);

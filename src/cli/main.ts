@@ -5,6 +5,7 @@ import type { AnalyzeArgs } from './analyzeCommand.js';
 import type { BuildArgs } from './buildCommand.js';
 import type { DiffArgs } from './diffCommand.js';
 import { splitBuildArgv } from './buildArgv.js';
+import { staticHelp } from './staticHelp.js';
 import { fathomVersion } from './version.js';
 import type { StripArgs } from './stripCommand.js';
 import { stripOptions } from './stripOptions.js';
@@ -113,6 +114,12 @@ async function main(argv: string[]): Promise<number> {
   // than a bare node start
   if (argv.length === 1 && argv[0] === '--version') {
     process.stdout.write(fathomVersion() + '\n');
+    return 0;
+  }
+  // and `--help` from the text yargs laid out when the CLI was bundled, when yargs would lay out the same
+  const help = staticHelp(argv, process.stdout.columns, process.env, new URL('.', import.meta.url));
+  if (help !== undefined) {
+    process.stdout.write(help);
     return 0;
   }
   const { default: yargs } = await import('yargs');
