@@ -128,9 +128,9 @@ async function planFor(args: AnalyzeArgs): Promise<ReviewPlan> {
 }
 
 /** Without --dockerfile, a Dockerfile or Containerfile in the working directory gives the findings their lines. */
-function dockerfileInWorkingDirectory(): string | undefined {
+export function dockerfileInWorkingDirectory(whose = 'the findings'): string | undefined {
   const found = ['Dockerfile', 'Containerfile'].find((f) => existsSync(f));
-  if (found) process.stderr.write(`fathom: using ./${found} for the findings' lines (--dockerfile FILE names another)\n`);
+  if (found) process.stderr.write(`fathom: using ./${found} for ${whose}' lines (--dockerfile FILE names another)\n`);
   return found;
 }
 

@@ -4,17 +4,18 @@ import { loadGateConfig } from '../ci/gateConfig.js';
 import { diffGate } from '../diff/diffGate.js';
 import { diffImages, type DiffResult } from '../diff/diffImages.js';
 import { diffJson } from '../diff/report/diffJson.js';
+import { headLines } from '../diff/report/diffLines.js';
 import { diffPage } from '../diff/report/diffPage.js';
 import { parseDiffFormat, renderDiffReport, type DiffFormat, type DiffReportContext } from '../diff/report/diffFormats.js';
 import { diffText } from '../diff/report/diffText.js';
-import { parseDockerfile } from '../dockerfile/parseDockerfile.js';
+import { parseDockerfile, type DockerfileInfo } from '../dockerfile/parseDockerfile.js';
 import { ConfigError } from '../errors.js';
 import type { ReviewArchive } from '../review/loadForReview.js';
 import { planReview } from '../review/review.js';
 import { isRegistrySource, parseImageRef } from '../source/openImageRef.js';
 import { useColor } from './colors.js';
 import { failOnFrom, gateExitCode, withIgnoredRules, type FailOn, type GateArgs } from './gateOptions.js';
-import { isCiEnv, openSource, parseReportRequests, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
+import { dockerfileInWorkingDirectory, isCiEnv, openSource, parseReportRequests, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
 import { withBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
 import { createProgress } from './progress.js';
@@ -87,7 +88,9 @@ export async function runDiff(args: DiffArgs): Promise<number> {
   const failOn = failOnFrom(args);
   const gateFile = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: {}, diffOverrides: diffOverrides(args) });
   const plan = planReview({ gate: withIgnoredRules(gateFile, args.ignore), today: new Date().toISOString().slice(0, 10) });
-  const headDockerfile = args.dockerfile !== undefined ? await readDockerfile(args.dockerfile) : undefined;
+  // as `fathom IMAGE`: without --dockerfile, a Dockerfile or Containerfile here is HEAD's (the pull request's checkout)
+  const headPath = args.dockerfile ?? dockerfileInWorkingDirectory("HEAD's findings");
+  const headDockerfile = headPath !== undefined ? await readDockerfile(headPath) : undefined;
   const baseDockerfile = args.baseDockerfile !== undefined ? await readDockerfile(args.baseDockerfile) : undefined;
   const result = await withBatchGc(async () =>
     diffImages(
@@ -100,13 +103,20 @@ export async function runDiff(args: DiffArgs): Promise<number> {
       { ...(baseDockerfile ? { baseDockerfile } : {}), ...(headDockerfile ? { headDockerfile } : {}), expand: args.expand === true },
     ),
   );
-  return present(result, args, { ci, failOn, reports, stdoutFormat, gateConfig: gateFile });
+  return present(result, args, { ci, failOn, reports, stdoutFormat, gateConfig: gateFile, headDockerfile });
 }
 
 async function present(
   result: DiffResult,
   args: DiffArgs,
-  out: { ci: boolean; failOn: FailOn; reports: Array<{ format: DiffFormat; file: string }>; stdoutFormat: DiffFormat | undefined; gateConfig: Awaited<ReturnType<typeof loadGateConfig>> },
+  out: {
+    ci: boolean;
+    failOn: FailOn;
+    reports: Array<{ format: DiffFormat; file: string }>;
+    stdoutFormat: DiffFormat | undefined;
+    gateConfig: Awaited<ReturnType<typeof loadGateConfig>>;
+    headDockerfile: DockerfileInfo | undefined;
+  },
 ): Promise<number> {
   const { diff } = result;
   const gate = diffGate(diff, out.gateConfig.diff);
@@ -117,6 +127,7 @@ async function present(
     gate,
     version,
     expanded,
+    ...(out.headDockerfile ? { lines: headLines(result.head, out.headDockerfile) } : {}),
     html: () => diffPage(result, gate, version),
   };
   if (args.json) await writeReportFile(args.json, JSON.stringify(diffJson(diff, gate, { expanded, version }), null, 2) + '\n');

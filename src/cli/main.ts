@@ -51,7 +51,7 @@ function analyzeOptions<T>(y: Argv<T>) {
     .option('format', { type: 'string', describe: 'report format for --output: text|json|sarif|junit|markdown|gitlab|html' })
     .option('output', { type: 'string', describe: 'write the --format report to FILE' })
     .option('report', { type: 'string', array: true, describe: 'FORMAT=FILE, repeatable: several reports in one run' })
-    .option('dockerfile', { type: 'string', describe: 'the Dockerfile the image was built from (FROM lines for unpinned-base; the HTML report names the instruction of each layer)' })
+    .option('dockerfile', { type: 'string', describe: 'the Dockerfile the image was built from: each finding points at its line, FROM lines for unpinned-base, the HTML report names the instruction of each layer (default: ./Dockerfile or ./Containerfile)' })
     .option('base', { type: 'string', describe: 'the base image archive: its layers are marked as base, by diff_id' })
     .option('only-user-layers', { type: 'boolean', describe: "report only findings from the user's own layers" });
 }
@@ -71,7 +71,7 @@ function diffOptions<T>(y: Argv<T>) {
     .option('output', { type: 'string', describe: 'write the --format report to FILE' })
     .option('report', { type: 'string', array: true, describe: 'FORMAT=FILE, repeatable (e.g. markdown=diff.md for a pull-request comment)' })
     .option('expand', { type: 'boolean', describe: 'list every path below an added or removed directory, not only its top' })
-    .option('dockerfile', { type: 'string', describe: "HEAD's Dockerfile (its FROM lines tell whether the base changed)" })
+    .option('dockerfile', { type: 'string', describe: "HEAD's Dockerfile: its FROM lines tell whether the base changed, HEAD's findings point at its lines (default: ./Dockerfile or ./Containerfile)" })
     .option('base-dockerfile', { type: 'string', describe: "BASE's Dockerfile" })
     .option('ci', { type: 'boolean', describe: 'run as a CI gate (also when CI=true): exit 1 when a diff threshold fails' })
     .option('ci-config', { type: 'string', describe: 'the .dive-ci file to use (its diff: section; default: searched from the working directory up)' })

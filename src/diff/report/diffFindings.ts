@@ -3,6 +3,7 @@ import { findingIdentity, imageKey } from '../../ci/findingIdentity.js';
 import { withFingerprints, type ReportFinding } from '../../report/reportFindings.js';
 import type { DiffFinding } from '../compareFindings.js';
 import type { ImageDiff } from '../imageDiff.js';
+import type { HeadLines } from './diffLines.js';
 
 const LEVEL = { error: 'error', warn: 'warning', info: 'note' } as const;
 
@@ -13,8 +14,13 @@ export const headKey = (diff: ImageDiff) => imageKey(diff.head.name === diff.hea
  * The findings a diff's SARIF and GitLab reports list: HEAD's (new and unchanged), BASE's fixed ones when asked
  * (SARIF's `absent`), and the gate's other checks that failed or warn (size thresholds, start regression) — with the fingerprints `fathom HEAD` writes.
  */
-export function diffReportFindings(diff: ImageDiff, gate: GateResult, opts: { fixed: boolean }): ReportFinding[] {
-  const one = (f: DiffFinding, baselineState: 'new' | 'unchanged' | 'absent') => ({
+export function diffReportFindings(diff: ImageDiff, gate: GateResult, opts: { fixed: boolean; lines?: HeadLines | undefined }): ReportFinding[] {
+  const one = (f: DiffFinding, baselineState: 'new' | 'unchanged' | 'absent') => {
+    // HEAD's findings at HEAD's Dockerfile lines; BASE's fixed ones were made by another Dockerfile
+    const line = baselineState !== 'absent' ? opts.lines?.lineOf(f) : undefined;
+    return { ...(line !== undefined ? { line } : {}), ...found(f, baselineState) };
+  };
+  const found = (f: DiffFinding, baselineState: 'new' | 'unchanged' | 'absent') => ({
     checkId: f.ruleId,
     title: f.ruleId,
     level: LEVEL[f.level],

@@ -4,6 +4,7 @@ import type { ImageDiff } from '../imageDiff.js';
 import { diffGitlab } from './diffGitlab.js';
 import { diffJson } from './diffJson.js';
 import { diffJunit } from './diffJunit.js';
+import type { HeadLines } from './diffLines.js';
 import { diffMarkdown } from './diffMarkdown.js';
 import { diffSarif } from './diffSarif.js';
 import { diffText } from './diffText.js';
@@ -21,6 +22,8 @@ export interface DiffReportContext {
   readonly gate: GateResult;
   readonly version: string;
   readonly expanded: boolean;
+  /** HEAD's Dockerfile (--dockerfile, or one in the working directory): its findings' lines. */
+  readonly lines?: HeadLines;
   /** The HTML page, built by the caller (it needs both reviews). */
   readonly html?: () => string;
 }
@@ -34,13 +37,13 @@ export function renderDiffReport(format: DiffFormat, ctx: DiffReportContext): st
     case 'json':
       return json(diffJson(ctx.diff, ctx.gate, { expanded: ctx.expanded, version: ctx.version }));
     case 'markdown':
-      return diffMarkdown(ctx.diff, ctx.gate);
+      return diffMarkdown(ctx.diff, ctx.gate, ctx.lines);
     case 'sarif':
-      return json(diffSarif(ctx.diff, ctx.gate, ctx.version));
+      return json(diffSarif(ctx.diff, ctx.gate, ctx.version, ctx.lines));
     case 'junit':
       return diffJunit(ctx.diff, ctx.gate);
     case 'gitlab':
-      return json(diffGitlab(ctx.diff, ctx.gate));
+      return json(diffGitlab(ctx.diff, ctx.gate, ctx.lines));
     case 'html':
       if (!ctx.html) throw new ConfigError('the HTML diff report is not available here');
       return ctx.html();

@@ -1,6 +1,7 @@
 import type { GateResult } from '../../ci/check.js';
 import type { ImageDiff } from '../imageDiff.js';
 import type { DiffFinding } from '../compareFindings.js';
+import type { HeadLines } from './diffLines.js';
 import { biggestFirst, bytes, CHANGE_LETTER, changeCounts, describeChange, describeConfig, headline, signedBytes, signedPercent, subjectOf } from './diffWords.js';
 
 /** GitHub refuses a comment longer than 65,536 characters; the margin leaves room for a bot's own header. */
@@ -22,9 +23,14 @@ interface Caps {
   layers: number;
 }
 
-function findingRows(list: readonly DiffFinding[], cap: number): string[] {
+/** With HEAD's Dockerfile (new findings only: fixed ones are BASE's), the line each comes from after its subject. */
+function findingRows(list: readonly DiffFinding[], cap: number, lines?: HeadLines): string[] {
   const rows = ['| level | rule | where | finding |', '|---|---|---|---|'];
-  for (const f of list.slice(0, cap)) rows.push(`| ${f.level} | ${code(f.ruleId)} | ${subjectOf(f) ? code(subjectOf(f)) : ''} | ${cell(f.message)} |`);
+  for (const f of list.slice(0, cap)) {
+    const line = lines?.lineOf(f);
+    const where = [subjectOf(f) ? code(subjectOf(f)) : '', line !== undefined ? `(${code(`${lines!.dockerfile}:${line}`)})` : ''].filter((x) => x !== '').join(' ');
+    rows.push(`| ${f.level} | ${code(f.ruleId)} | ${where} | ${cell(f.message)} |`);
+  }
   return rows;
 }
 
@@ -32,7 +38,7 @@ function folded(summary: string, body: string[]): string[] {
   return ['<details><summary>' + summary + '</summary>', '', ...body, '', '</details>', ''];
 }
 
-function render(diff: ImageDiff, gate: GateResult | undefined, caps: Caps, cut: string[]): string {
+function render(diff: ImageDiff, gate: GateResult | undefined, caps: Caps, cut: string[], lines: HeadLines | undefined): string {
   const out: string[] = [];
   const verdict = gate ? (gate.status === 'PASS' ? '✅' : '❌') : diff.start.regression ? '❌' : 'ℹ️';
   out.push(`### ${verdict} fathom diff: ${code(diff.base.name)} → ${code(diff.head.name)}`, '');
@@ -54,7 +60,7 @@ function render(diff: ImageDiff, gate: GateResult | undefined, caps: Caps, cut: 
   const f = diff.findings;
   out.push(`| findings | ${f.fixed.length + f.unchanged.length} | ${f.new.length + f.unchanged.length} | ${f.new.length} new · ${f.fixed.length} fixed |`, '');
   if (f.new.length > 0) {
-    out.push(`**New findings (${f.new.length})**`, '', ...findingRows(f.new, caps.findings), '');
+    out.push(`**New findings (${f.new.length})**`, '', ...findingRows(f.new, caps.findings, lines), '');
     if (f.new.length > caps.findings) cut.push(`${f.new.length - caps.findings} new findings`);
   }
   if (f.fixed.length > 0) {
@@ -111,11 +117,11 @@ function render(diff: ImageDiff, gate: GateResult | undefined, caps: Caps, cut: 
  * went, the rest folded. Always under GitHub's comment limit: the longest lists shrink until it fits, and the
  * comment says what was cut.
  */
-export function diffMarkdown(diff: ImageDiff, gate?: GateResult): string {
+export function diffMarkdown(diff: ImageDiff, gate?: GateResult, lines?: HeadLines): string {
   const caps: Caps = { paths: 500, packages: 300, findings: 100, layers: 200 };
   for (;;) {
     const cut: string[] = [];
-    const text = render(diff, gate, caps, cut);
+    const text = render(diff, gate, caps, cut, lines);
     if (text.length <= BUDGET) return text;
     // the paths table is the longest; then packages, findings and layers give way in turn
     if (caps.paths > 10) caps.paths = Math.floor(caps.paths / 2);
