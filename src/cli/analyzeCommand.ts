@@ -17,8 +17,8 @@ import { isRegistrySource, openImageRef, parseImageRef, type ImageSource, type R
 import { enterBatchGc, leaveBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
 import { prepareBrowser, type BrowserLaunch } from './browserLaunch.js';
+import { settingsRequest } from './browserSettings.js';
 import { createProgress } from './progress.js';
-import { loadKeyBindings } from './terminal.js';
 import { useColor } from './colors.js';
 import { failOnFrom, gateExitCode, withIgnoredRules, type FailOn, type GateArgs } from './gateOptions.js';
 import { fathomVersion } from './version.js';
@@ -45,6 +45,9 @@ export interface AnalyzeArgs extends GateArgs {
   passwordStdin?: boolean;
   insecure?: boolean;
   caFile?: string;
+  /** dive's config file for the browser (`--config`). */
+  config?: string;
+  diveUi?: boolean;
 }
 
 /** --password-stdin: the whole of stdin, without its final newline (as `docker login --password-stdin`). */
@@ -151,7 +154,7 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
 async function reviewForOutput(args: AnalyzeArgs) {
   const output = outputFor(args);
   const plan = await planFor(args);
-  const browser = output.browser ? prepareBrowser(args.ref === '-') : undefined;
+  const browser = output.browser ? await prepareBrowser(args.ref === '-', settingsRequest(args)) : undefined;
   const progressFor = (source: ImageSource) => createProgress(process.stderr, isRegistrySource(source) ? undefined : source.size);
   const result = await reviewImage(
     {
@@ -207,7 +210,7 @@ async function present(result: Review, output: Output, args: AnalyzeArgs, plan: 
       return 0;
     }
     const instructions = plan.dockerfile ? { instructions: layerInstructions(image, plan.dockerfile) } : {};
-    await browser.open({ image, analysis, checks: gate.checks, baseLayers: base.count, ...instructions }, await loadKeyBindings(process.cwd()));
+    await browser.open({ image, analysis, checks: gate.checks, baseLayers: base.count, ...instructions });
     return 0;
   }
   for (const r of output.reports) await writeReportFile(r.file, renderReport(r.format, ctx));

@@ -1,6 +1,7 @@
 import type { BrowserInput } from '../../ui/model/browserState.js';
-import type { KeyBindings } from '../../ui/model/keys.js';
+import { bytesAsKeys, matches } from '../../ui/model/keys.js';
 import type { LoadProgress, ProgressFor } from '../review/loadForReview.js';
+import { loadBrowserSettings, type SettingsRequest } from './browserSettings.js';
 import { keyboard } from './terminal.js';
 
 type RunTui = typeof import('../../ui/runTui.js').runTui;
@@ -11,20 +12,21 @@ const CTRL_C = '\u0003';
 export interface BrowserLaunch {
   /** The load's progress as `inner` draws it, then a status line through the analysis, until the first frame. */
   progressFor(inner: ProgressFor): ProgressFor;
-  /** The browser on the terminal, until the user quits. */
-  open(input: BrowserInput, keys: KeyBindings): Promise<void>;
+  /** The browser on the terminal, with the settings read before the load, until the user quits. */
+  open(input: BrowserInput): Promise<void>;
 }
 
 /**
- * Everything the browser needs from the process, taken before the (possibly long) load rather than after it: the
- * keyboard, in raw mode from the start so q and ctrl+c quit while the image loads (and leave no progress line
+ * Everything the browser needs from the process, taken before the (possibly long) load rather than after it: its
+ * settings (dive's config file, a fathom config: a bad one stops the run before the image is read), the keyboard, in raw mode from the start so q and ctrl+c quit while the image loads (and leave no progress line
  * behind); the browser's modules (React, Ink, the view model), loading while the archive is read; and a status line
  * on stderr from the end of the read to the first frame, so the screen is never blank. Undefined when there is no
  * terminal to read keys from (the text report is printed instead).
  */
-export function prepareBrowser(archiveOnStdin: boolean): BrowserLaunch | undefined {
+export async function prepareBrowser(archiveOnStdin: boolean, settingsFrom: SettingsRequest): Promise<BrowserLaunch | undefined> {
   const tty = keyboard(archiveOnStdin);
   if (!tty) return undefined;
+  const settings = await loadBrowserSettings(settingsFrom);
   const status = (line: string) => {
     if (process.stderr.isTTY) process.stderr.write(CLEAR_LINE + line);
   };
@@ -32,10 +34,12 @@ export function prepareBrowser(archiveOnStdin: boolean): BrowserLaunch | undefin
   const onKey = () => {
     let text = '';
     for (let chunk: unknown; (chunk = tty.read()) !== null; ) text += String(chunk);
-    if (!text.includes('q') && !text.includes(CTRL_C)) return;
+    // ctrl+c always (the terminal is raw only so that it can be read here); otherwise the keys quit is bound to
+    const quit = text.includes(CTRL_C) || bytesAsKeys(text).some((k) => matches(settings.keys, 'quit', k));
+    if (!quit) return;
     status('');
     tty.setRawMode?.(false);
-    // ctrl+c: what the shell reports for SIGINT; q: the user's quit, as from the browser
+    // ctrl+c: what the shell reports for SIGINT; q (or what quit is bound to): the user's quit, as from the browser
     process.exit(text.includes(CTRL_C) ? 130 : 0);
   };
   tty.setRawMode?.(true);
@@ -55,12 +59,12 @@ export function prepareBrowser(archiveOnStdin: boolean): BrowserLaunch | undefin
         },
       };
     },
-    open: async (input, keys) => {
+    open: async (input) => {
       status('opening the browser…');
       const runTui = await ui;
       tty.off('readable', onKey);
       status('');
-      await runTui(input, keys, tty);
+      await runTui(input, settings.keys, tty, settings.options);
     },
   };
 }

@@ -19,7 +19,8 @@ import { dockerfileInWorkingDirectory, isCiEnv, openSource, parseReportRequests,
 import { withBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
 import { createProgress } from './progress.js';
-import { keyboard, loadKeyBindings } from './terminal.js';
+import { loadBrowserSettings, settingsRequest } from './browserSettings.js';
+import { keyboard } from './terminal.js';
 import { fathomVersion } from './version.js';
 
 export interface DiffArgs extends GateArgs {
@@ -50,6 +51,8 @@ export interface DiffArgs extends GateArgs {
   maxPullIncrease?: string;
   failOnNewFindings?: string;
   failOnStartRegression?: string;
+  config?: string;
+  diveUi?: boolean;
 }
 
 async function readDockerfile(path: string) {
@@ -144,7 +147,8 @@ async function present(
       const { runTui } = await import('../../ui/runTui.js');
       const h = result.head;
       const against = { name: diff.base.name, files: result.base.image.files };
-      await runTui({ image: h.image, analysis: h.analysis, checks: h.gate.checks, baseLayers: h.base.count, against }, await loadKeyBindings(process.cwd()), tty);
+      const settings = await loadBrowserSettings(settingsRequest(args));
+      await runTui({ image: h.image, analysis: h.analysis, checks: h.gate.checks, baseLayers: h.base.count, against }, settings.keys, tty, settings.options);
       return 0;
     }
     process.stdout.write(diffText(diff, { maxPaths: expanded ? Infinity : 30, color }));

@@ -37,9 +37,16 @@ function gateOptions<T>(y: Argv<T>) {
     .option('ignore', { type: 'string', array: true, describe: "RULE, repeatable: turn an image rule off (or disable one of dive's thresholds) for this run" });
 }
 
+/** How the layer browser opens: `fathom IMAGE`, `build` and `diff`. */
+function browserOptions<T>(y: Argv<T>) {
+  return y
+    .option('config', { type: 'string', describe: "browser: dive's config file (default: $DIVE_CONFIG, $XDG_CONFIG_HOME/dive/*.yaml, ~/.config/dive/*.yaml, ~/.dive.yaml)" })
+    .option('dive-ui', { type: 'boolean', describe: "browser: dive's look (sorted by name, attributes shown)" });
+}
+
 /** The options of an analysis, shared by `fathom IMAGE` and `fathom build`. */
 function analyzeOptions<T>(y: Argv<T>) {
-  return gateOptions(sourceOptions(y))
+  return browserOptions(gateOptions(sourceOptions(y)))
     .option('json', { alias: 'j', type: 'string', describe: "write dive's JSON export (plus fathom's fields and the gate) to FILE; no browser" })
     .option('platform', { type: 'string', describe: 'os/arch[/variant] to pick from a multi-platform index' })
     .option('image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image archive' })
@@ -58,7 +65,7 @@ function analyzeOptions<T>(y: Argv<T>) {
 
 /** `fathom diff`'s options: each side like `fathom IMAGE`, the outputs, and the gate's `diff:` thresholds. */
 function diffOptions<T>(y: Argv<T>) {
-  return gateOptions(sourceOptions(y))
+  return browserOptions(gateOptions(sourceOptions(y)))
     .positional('base', { type: 'string', describe: 'BASE: the image before the change (an archive, -, oci:DIR[:TAG], or an engine reference)' })
     .positional('head', { type: 'string', describe: 'HEAD: the image after the change' })
     .option('base-image', { type: 'string', describe: 'NAME[:TAG] or number of the image in a multi-image BASE archive' })

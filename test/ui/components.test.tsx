@@ -4,11 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
-import { loadKeyBindings } from '../../src/cli/terminal.js';
+import { loadBrowserSettings } from '../../src/cli/browserSettings.js';
 import { Browser } from '../../ui/model/browser.js';
 import type { KeyBindings } from '../../ui/model/keys.js';
 import { renderBrowser, tick } from '../helpers/inkApp.js';
 import { DIVE_FIXTURE, loadFile } from '../helpers/shared.js';
+
+/** The bindings from a fathom config in `dir`, with no dive config (a HOME without one, no XDG variables). */
+const loadKeyBindings = async (dir: string) => (await loadBrowserSettings({ cwd: dir, env: {}, home: dir })).keys;
 
 const image = await loadFile(DIVE_FIXTURE);
 const analysis = analyzeImage(image);

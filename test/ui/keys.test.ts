@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadKeyBindings } from '../../src/cli/terminal.js';
+import { loadBrowserSettings } from '../../src/cli/browserSettings.js';
 import { DEFAULT_KEYS, keyBindingsFrom, matches, splitKeys } from '../../ui/model/keys.js';
+
+/** The bindings from a fathom config in `dir`, with no dive config (a HOME without one, no XDG variables). */
+const loadKeyBindings = async (dir: string) => (await loadBrowserSettings({ cwd: dir, env: {}, home: dir })).keys;
 
 const noKey = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, return: false, escape: false, tab: false, backspace: false, delete: false, ctrl: false, meta: false, shift: false };
 

@@ -125,5 +125,5 @@ test('help lists the search keys', () => {
   assert.ok(help.some((l) => /^\/ +search/.test(l)));
   assert.ok(help.some((l) => /^n +next match/.test(l)));
   assert.ok(help.some((l) => /^N +previous match/.test(l)));
-  assert.ok(help.some((l) => /^ctrl\+f +filter/.test(l)));
+  assert.ok(help.some((l) => /^ctrl\+f, ctrl\+\/ +filter/.test(l)), 'dive binds ctrl+/ to the filter too');
 });

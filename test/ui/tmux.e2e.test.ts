@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLI } from '../helpers/runCli.js';
 import { debianImages } from '../helpers/debianImages.js';
 import { DIVE_FIXTURE } from '../helpers/shared.js';
@@ -226,5 +229,35 @@ test('tmux: with -, the archive comes from stdin and the keys from the terminal 
     await t.waitFor(/Layer 1 vs layer 0/);
     t.keys('q');
     await t.waitFor(/EXIT=0/);
+  });
+});
+
+/** A HOME holding one dive config file, for the child's environment (the test's own HOME is not touched). */
+function diveHome(path: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'fathom-e2e-home-'));
+  mkdirSync(join(dir, path, '..'), { recursive: true });
+  writeFileSync(join(dir, path), text);
+  return `-u DIVE_CONFIG HOME=${dir} XDG_CONFIG_HOME= XDG_CONFIG_DIRS=`;
+}
+
+test("tmux: ~/.config/dive/*.yaml rebinds as in dive 0.12 (x quits, q does not, the hint says x), ctrl+/ filters; a bad key exits 2", async () => {
+  const env = diveHome('.config/dive/mine.yaml', 'keybinding:\n  quit: x\n  toggle-filetree-attributes: ctrl+t\nfiletree:\n  collapse-dir: true\n');
+  await inTmux(120, 30, fathom(DIVE_FIXTURE, env), async (t) => {
+    const first = await t.waitFor(/Layer 0 \(everything added\)/);
+    assert.match(first, /x quit · tab pane/);
+    assert.match(first, /⊕ bin\//, 'filetree.collapse-dir: every directory folded');
+    t.keys('q');
+    await sleep(300);
+    t.keys('C-t');
+    await t.waitFor(/Permission {2}UID:GID/);
+    t.keys('C-_');
+    await t.waitFor(/Filter \(regex\):/);
+    t.keys('Escape', 'x');
+    await t.waitFor(/EXIT=0/);
+  });
+  await inTmux(120, 30, fathom(DIVE_FIXTURE, diveHome('.dive.yaml', 'keybinding:\n  filter-files: ctrl+f, hyper+f\n')), async (t) => {
+    const s = await t.waitFor(/EXIT=\d+/);
+    assert.match(s, /^fathom: \S+\/\.dive\.yaml: keybinding\.filter-files: unknown key "hyper\+f" in "ctrl\+f, hyper\+f"$/m);
+    assert.match(s, /^EXIT=2$/m);
   });
 });

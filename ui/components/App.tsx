@@ -75,7 +75,7 @@ export function App({ browser }: { browser: Browser }) {
           <LayersPane layers={image.layers} selected={s.layer} baseLayers={baseLayers} focused={s.focus === 'layers'} width={leftWidth} height={layersHeight} compare={s.compare} />
           <DetailsPane image={image} layer={layer} analysis={analysis} checks={checks} width={leftWidth} height={height - layersHeight} />
         </Box>
-        <FileTreePane rows={tree.rows} cursorIndex={tree.cursorIndex} focused={s.focus === 'tree'} showAttributes={s.showAttributes} guideLines={s.treeGuideLines} width={rightWidth} height={height} title={title} />
+        <FileTreePane rows={tree.rows} cursorIndex={tree.cursorIndex} focused={s.focus === 'tree'} showAttributes={s.showAttributes} guideLines={s.treeGuideLines} wrap={s.wrapTree} width={rightWidth} height={height} title={title} />
       </Box>
       <StatusBar state={s} keys={browser.keys} width={columns} />
     </Box>

@@ -10,16 +10,30 @@ interface Props {
   readonly focused: boolean;
   readonly showAttributes: boolean;
   readonly guideLines: boolean;
+  /** Long lines wrap onto the rows below (the rows past the pane's bottom are cut, as in dive) instead of being cut. */
+  readonly wrap?: boolean;
   readonly width: number;
   readonly height: number;
   readonly title: string;
 }
 
+/** The pane's rows that are not file rows: its border, title and header. */
+const TREE_CHROME = 4;
+
+/** A line cut into pieces of `width` columns, as a terminal wraps it (at the column, not at a word). */
+function wrapped(line: string, width: number): string[] {
+  const chars = [...line];
+  const out: string[] = [];
+  for (let i = 0; i < chars.length; i += Math.max(1, width)) out.push(chars.slice(i, i + Math.max(1, width)).join(''));
+  return out.length > 0 ? out : [''];
+}
+
 /** Only the rows in view are rendered: the view model hands over exactly one window. */
-export function FileTreePane({ rows, cursorIndex, focused, showAttributes, guideLines, width, height, title }: Props) {
+export function FileTreePane({ rows, cursorIndex, focused, showAttributes, guideLines, wrap = false, width, height, title }: Props) {
   const w = width - 2;
   const paint = usePaint();
   const border = useFocusBorder()(focused);
+  let used = 0;
   return (
     <Box flexDirection="column" {...border} width={width} height={height}>
       <Text bold wrap="truncate">
@@ -34,11 +48,14 @@ export function FileTreePane({ rows, cursorIndex, focused, showAttributes, guide
         const name = r.node.name + (e?.kind === 'dir' || r.hasChildren ? '/' : '') + (e?.kind === 'symlink' ? ` → ${e.link}` : e?.kind === 'hardlink' ? ` ⇒ ${e.link}` : '');
         const kinds = r.kinds.length > 0 ? `  [${r.kinds.join(', ')}]` : '';
         const line = `${MARK_LETTER[r.mark]} ${attrs}${bytes(r.size).padStart(9)}  ${treePrefix(r, guideLines)}${name}${kinds}`;
-        return (
-          <Text key={r.node.id} color={paint(MARK_COLOR[r.mark])} inverse={focused && i === cursorIndex} wrap="truncate">
-            {truncate(line, w)}
+        // wrapped, a row takes as many lines as it needs, and the rows that no longer fit are left out
+        const parts = wrap ? wrapped(line, w).slice(0, Math.max(0, height - TREE_CHROME - used)) : [truncate(line, w)];
+        used += parts.length;
+        return parts.map((part, j) => (
+          <Text key={`${r.node.id}:${j}`} color={paint(MARK_COLOR[r.mark])} inverse={focused && i === cursorIndex} wrap="truncate">
+            {part}
           </Text>
-        );
+        ));
       })}
     </Box>
   );

@@ -4,7 +4,7 @@ import { DEFAULT_KEYS, type KeyBindings, type KeyPress } from './keys.js';
 import { MODES, modeOf, triggeredBy, type Command, type Trigger } from './commands.js';
 import { overlayItems, type OverlayItem } from './overlayItems.js';
 import { searchMatches, searchTest, type SearchMatches } from './search.js';
-import { clampView, cursorRow, filterRegex, INITIAL_STATE, resize, windowTop, type BrowserContext, type BrowserInput, type BrowserOptions, type BrowserState, type Compare } from './browserState.js';
+import { clampView, cursorRow, filterRegex, INITIAL_STATE, openingState, resize, windowTop, type BrowserContext, type BrowserInput, type BrowserOptions, type BrowserState, type Compare } from './browserState.js';
 import { TreeView, type Row } from './treeView.js';
 
 export type { BrowserInput, BrowserOptions, BrowserState, Compare, Focus, Overlay } from './browserState.js';
@@ -28,9 +28,7 @@ export class Browser implements BrowserContext {
     options: BrowserOptions = {},
   ) {
     this.tree = buildFileTree(input.image, input.against?.files);
-    if (options.treeGuideLines) this.current = { ...this.current, treeGuideLines: true };
-    // a diff opens on HEAD's last layer marked against BASE
-    if (input.against) this.current = { ...this.current, layer: input.image.layers.length - 1, compare: 'base' };
+    this.current = openingState(this.tree, input, options);
   }
 
   /** The current state: a new object after every change, so `!==` says whether anything changed. */

@@ -39,6 +39,8 @@ export interface BrowserState {
   readonly showAttributes: boolean;
   /** dive's guide lines in the file tree (`├── `, `└── `, `│   `) instead of plain indentation. */
   readonly treeGuideLines: boolean;
+  /** Long file tree lines wrap onto the next row (dive's ctrl+p) instead of being cut. */
+  readonly wrapTree: boolean;
   readonly overlay: Overlay;
   readonly overlayCursor: number;
   /** The path the history overlay is about. */
@@ -68,6 +70,7 @@ export const INITIAL_STATE: BrowserState = {
   treeHeight: 20,
   showAttributes: false,
   treeGuideLines: false,
+  wrapTree: false,
   overlay: 'none',
   overlayCursor: 0,
   historyPath: '',
@@ -75,10 +78,32 @@ export const INITIAL_STATE: BrowserState = {
   quit: false,
 };
 
-/** How the browser opens (a config or `--dive-ui` may set these); each is off unless given. */
+/** How the browser opens (dive's config file, `--dive-ui`): each is fathom's default unless given. */
 export interface BrowserOptions {
+  readonly sort?: SortOrder;
+  readonly showAttributes?: boolean;
+  /** The change kinds hidden at first (dive's `diff.hide`). */
+  readonly hide?: ReadonlySet<Mark>;
+  /** Every directory folded at first (dive's `filetree.collapse-dir`). */
+  readonly collapseAll?: boolean;
+  /** Layers compared against layer 0 at first (dive's `layer.show-aggregated-changes`). */
+  readonly aggregated?: boolean;
   /** Tree guide lines as dive draws them (the `t` key toggles them afterwards). */
   readonly treeGuideLines?: boolean;
+}
+
+/** The first state: the options over INITIAL_STATE; a diff opens on HEAD's last layer marked against BASE. */
+export function openingState(tree: FileTree, input: BrowserInput, o: BrowserOptions): BrowserState {
+  const s: BrowserState = {
+    ...INITIAL_STATE,
+    ...(o.sort ? { sort: o.sort } : {}),
+    ...(o.showAttributes !== undefined ? { showAttributes: o.showAttributes } : {}),
+    ...(o.hide ? { hide: o.hide } : {}),
+    ...(o.collapseAll ? { collapsed: new Set(tree.nodes.filter((n) => n.id !== 0 && n.children.length > 0).map((n) => n.id)) } : {}),
+    ...(o.aggregated ? { compare: 'aggregated' as const } : {}),
+    ...(o.treeGuideLines ? { treeGuideLines: true } : {}),
+  };
+  return input.against ? { ...s, layer: input.image.layers.length - 1, compare: 'base' } : s;
 }
 
 export interface BrowserInput {

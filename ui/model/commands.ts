@@ -84,6 +84,7 @@ const ANYWHERE: CommandTable = {
   sortSize: (_, s) => ({ ...s, sort: 'size' }),
   attributes: (_, s) => ({ ...s, showAttributes: !s.showAttributes }),
   treeGuideLines: (_, s) => ({ ...s, treeGuideLines: !s.treeGuideLines }),
+  wrapTree: (_, s) => ({ ...s, wrapTree: !s.wrapTree }),
   waste: (ctx, s) => {
     const top = ctx.input.analysis.hidden.at(0);
     if (!top) return { ...s, message: 'no wasted bytes: every layer byte is visible in the final image' };

@@ -1,3 +1,5 @@
+import { parseKeyList } from './keySpec.js';
+
 /** One key, whatever the terminal sent: several can arrive in one read and are split before they get here. */
 export interface KeyPress {
   /** The printable character, if any. */
@@ -13,13 +15,13 @@ export type Action =
   | 'quit' | 'help' | 'toggleFocus' | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown'
   | 'collapse' | 'collapseAll' | 'compareAll' | 'compareLayer' | 'compareBase'
   | 'hideAdded' | 'hideRemoved' | 'hideModified' | 'hideUnmodified'
-  | 'filter' | 'search' | 'searchNext' | 'searchPrevious' | 'sortToggle' | 'sortSize' | 'attributes' | 'treeGuideLines' | 'waste' | 'wasteList' | 'findings' | 'history';
+  | 'filter' | 'search' | 'searchNext' | 'searchPrevious' | 'sortToggle' | 'sortSize' | 'attributes' | 'treeGuideLines' | 'wrapTree' | 'waste' | 'wasteList' | 'findings' | 'history';
 
 export type KeyBindings = Readonly<Record<Action, readonly string[]>>;
 
 /**
- * dive's defaults, plus q to quit, ? for help, / to search (n, N), s to sort by size, t for tree guide lines, w for waste, f for findings,
- * i for a path's history.
+ * dive 0.12's defaults (cmd/root.go's `keybinding.*`), plus q to quit, ? for help, / to search (n, N), s to sort by
+ * size, t for tree guide lines, w for waste, f for findings, i for a path's history.
  */
 export const DEFAULT_KEYS: KeyBindings = {
   quit: ['q', 'ctrl+c'],
@@ -41,7 +43,7 @@ export const DEFAULT_KEYS: KeyBindings = {
   // a terminal sends ctrl+m as Enter
   hideModified: ['ctrl+m', 'return'],
   hideUnmodified: ['ctrl+u'],
-  filter: ['ctrl+f'],
+  filter: ['ctrl+f', 'ctrl+/'],
   search: ['/'],
   searchNext: ['n'],
   searchPrevious: ['N'],
@@ -49,6 +51,7 @@ export const DEFAULT_KEYS: KeyBindings = {
   sortSize: ['s'],
   attributes: ['ctrl+b'],
   treeGuideLines: ['t'],
+  wrapTree: ['ctrl+p'],
   waste: ['w'],
   wasteList: ['W'],
   findings: ['f'],
@@ -82,6 +85,7 @@ export const ACTION_HELP: Readonly<Record<Action, string>> = {
   sortSize: 'sort by size',
   attributes: 'show/hide mode, uid:gid',
   treeGuideLines: 'tree guide lines on/off (├── as dive draws them)',
+  wrapTree: 'wrap long file tree lines (on/off)',
   waste: 'jump to the largest wasted file and say why',
   wasteList: 'every wasted file: who wrote it, who hid it',
   findings: 'rule findings',
@@ -95,6 +99,8 @@ function describe(k: KeyPress): string[] {
   if (k.ctrl) names.push(`ctrl+${base.toLowerCase()}`);
   else names.push(base);
   if (k.name === 'return') names.push('ctrl+m');
+  // alt with a named key (ESC before the sequence) also answers to its alt+ binding
+  if (k.meta && k.name) names.push(`alt+${k.name}`);
   return names;
 }
 
@@ -176,14 +182,25 @@ export function splitKeys(input: string, key: InkKey): KeyPress[] {
   return [...input].map(byteKey);
 }
 
-/** Bindings from the `keys:` section of a fathom config file, over the defaults. */
-export function keyBindingsFrom(raw: unknown): KeyBindings {
-  if (!raw || typeof raw !== 'object') return DEFAULT_KEYS;
-  const out: Record<string, readonly string[]> = { ...DEFAULT_KEYS };
+/** Raw terminal bytes, each as the key it is (no escape sequences: for reading keys before Ink takes over). */
+export function bytesAsKeys(text: string): KeyPress[] {
+  return [...text].map(byteKey);
+}
+
+/**
+ * Bindings from the `keys:` section of a fathom config file, over `base` (the defaults, or what dive's config made
+ * of them). Key names are read as dive's config reads them (keySpec.ts).
+ */
+export function keyBindingsFrom(raw: unknown, base: KeyBindings = DEFAULT_KEYS): KeyBindings {
+  if (!raw || typeof raw !== 'object') return base;
+  const out: Record<string, readonly string[]> = { ...base };
   for (const [action, v] of Object.entries(raw as Record<string, unknown>)) {
     if (!(action in DEFAULT_KEYS)) throw new Error(`keys.${action}: unknown action; known: ${Object.keys(DEFAULT_KEYS).join(', ')}`);
-    const list = Array.isArray(v) ? v.map(String) : [String(v)];
-    out[action] = list.map((s) => (s.trim().length === 1 ? s.trim() : s.trim().toLowerCase()));
+    try {
+      out[action] = parseKeyList(Array.isArray(v) ? v.map(String) : [String(v)]);
+    } catch (err) {
+      throw new Error(`keys.${action}: ${(err as Error).message}`);
+    }
   }
   return out as KeyBindings;
 }
