@@ -161,3 +161,20 @@ test('a bad dive config is one error naming the file and the key', async () => {
   await assert.rejects(loadBrowserSettings({ cwd: dir, env: {}, home: dir, explicit: join(dir, 'missing.yaml') }), /missing\.yaml: cannot read the dive config \(ENOENT\)/);
   await assert.rejects(loadBrowserSettings({ cwd: dir, env: { DIVE_CONFIG: join(dir, 'gone.yaml') }, home: dir }), /gone\.yaml: cannot read/);
 });
+
+test("--dive-ui opens with dive 0.12's look: sorted by name, attributes, guide lines; dive's file and dive-ui: true in a fathom config", async () => {
+  const { b, frame, unmount } = await browserFor(home({}), {}, true);
+  assert.equal(b.state.sort, 'name');
+  assert.equal(b.state.treeGuideLines, true);
+  // dive 0.12's first rows of this image's layer 0, read off its screen in tmux: ├── bin, │   ├── [, │   ├── [[ → bin/[
+  assert.match(frame(), /Permission {2}UID:GID/);
+  assert.match(frame(), /drwxr-xr-x  0:0 +1\.15 MB {2}├── bin\/ *│\n.*-rwxr-xr-x  0:0 +1\.08 MB {2}│ {3}├── \[ *│\n.*│ {3}├── \[\[ ⇒ \/bin\/\[/);
+  assert.match(frame(), /sorted by name/);
+  unmount();
+  const over = await loadBrowserSettings({ cwd: home({}), env: {}, home: home({ '.dive.yaml': 'filetree:\n  show-attributes: false\n' }), diveUi: true });
+  assert.deepEqual(over.options, { sort: 'name', showAttributes: false, treeGuideLines: true }, "dive's file over --dive-ui");
+  const project = home({ 'package.json': '{"name":"p"}', '.fathomrc.yaml': 'dive-ui: true\n' });
+  assert.equal((await loadBrowserSettings({ cwd: project, env: {}, home: project })).options.treeGuideLines, true);
+  const plain = await loadBrowserSettings({ cwd: home({}), env: {}, home: home({}) });
+  assert.deepEqual(plain.options, {}, "without it, fathom's defaults");
+});

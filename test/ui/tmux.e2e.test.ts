@@ -261,3 +261,18 @@ test("tmux: ~/.config/dive/*.yaml rebinds as in dive 0.12 (x quits, q does not, 
     assert.match(s, /^EXIT=2$/m);
   });
 });
+
+test("tmux: --dive-ui shows layer 0 as dive 0.12 does (name order, attributes, guide lines), read off dive's own screen", async () => {
+  await inTmux(150, 30, fathom(`--dive-ui ${DIVE_FIXTURE}`, diveHome('.dive.yaml', 'keybinding:\n  toggle-sort-order: ctrl+s\n')), async (t) => {
+    const s = await t.waitFor(/Layer 0 \(everything added\)/);
+    // dive 0.12 on this image: ├── bin, │   ├── [, │   ├── [[ → bin/[, │   ├── acpid → bin/[, │   ├── add-shell → bin/[
+    assert.match(s, /Permission {2}UID:GID {10}Size {2}Filetree/);
+    assert.match(s, /A drwxr-xr-x {2}0:0 +1\.15 MB {2}├── bin\/ +│\n.*A -rwxr-xr-x {2}0:0 +1\.08 MB {2}│ {3}├── \[ +│\n.*│ {3}├── \[\[ ⇒ \/bin\/\[ +│\n.*│ {3}├── acpid ⇒ \/bin\/\[ +│\n.*│ {3}├── add-shell ⇒/);
+    assert.match(s, /sorted by name/);
+    assert.match(s, /\^s sort/, 'the rebound key in the hints');
+    t.keys('C-s');
+    await t.waitFor(/sorted by size/);
+    t.keys('q');
+    await t.waitFor(/EXIT=0/);
+  });
+});

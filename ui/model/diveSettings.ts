@@ -134,5 +134,8 @@ export function diveSettings(raw: unknown, base: KeyBindings = DEFAULT_KEYS, opt
   };
 }
 
-/** `--dive-ui` (or `dive-ui: true` in a fathom config): dive's look — sorted by name, attributes shown. */
-export const DIVE_UI_OPTIONS: BrowserOptions = { sort: 'name', showAttributes: true };
+/**
+ * `--dive-ui` (or `dive-ui: true` in a fathom config): dive 0.12's look — sorted by name (dive's tree is name-ordered
+ * until ctrl+o), attributes shown (`filetree.show-attributes` defaults to true), tree guide lines.
+ */
+export const DIVE_UI_OPTIONS: BrowserOptions = { sort: 'name', showAttributes: true, treeGuideLines: true };
