@@ -1,3 +1,4 @@
+import { START_RULES } from '../diff/startRegression.js';
 import { ConfigError, InputError } from '../errors.js';
 import { loadGateConfig } from '../ci/gateConfig.js';
 import { planReview, review } from '../review/review.js';
@@ -7,6 +8,7 @@ import { planStrip, whyKept } from '../strip/plan.js';
 import { planJson, planListing, planSummary } from '../strip/planReport.js';
 import { PROFILES, type ProfileName } from '../strip/profiles.js';
 import { smokeTest, type SmokeResult } from '../strip/smoke.js';
+import { startRegressions } from '../strip/verifyOutput.js';
 import { writeStrippedImage, type ArchiveFormat } from '../strip/writeArchive.js';
 import { openSource, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
 import { withBatchGc } from './batchGc.js';
@@ -81,13 +83,21 @@ export async function runStrip(args: StripArgs): Promise<number> {
     smokeFailed = results.some((s) => !s.same);
   }
   let written: { file: string; id: string; diffId: string } | undefined;
+  let regressed = false;
   if (plan.refusals.length === 0 && !smokeFailed && args.o && !args.plan) {
-    const w = await writeStrippedImage(plan, image, r.tree, { source: archiveFile!, output: args.o, format, epoch, ...(args.tag ? { tag: args.tag } : image.tags[0] ? { tag: `${image.tags[0]}-stripped`.replace(/^([^:]*)-stripped$/, '$1:stripped') } : {}) });
-    written = { file: args.o, id: w.id, diffId: w.diffId };
-    process.stderr.write(`wrote ${args.o}: image ${w.id}, one layer ${w.diffId} (${w.layerBytes} bytes)\n`);
+    const tag = args.tag ? { tag: args.tag } : image.tags[0] ? { tag: `${image.tags[0]}-stripped`.replace(/^([^:]*)-stripped$/, '$1:stripped') } : {};
+    const verify = (file: string) => startRegressions(file, r, reviewPlan);
+    const w = await writeStrippedImage(plan, image, r.tree, { source: archiveFile!, output: args.o, format, epoch, verify, ...tag });
+    regressed = w.refused.length > 0;
+    for (const why of w.refused) process.stderr.write(`refused: ${why}\n`);
+    if (regressed) process.stderr.write(`no image written to ${args.o}\n`);
+    else {
+      written = { file: args.o, id: w.id, diffId: w.diffId };
+      process.stderr.write(`wrote ${args.o}: image ${w.id}, one layer ${w.diffId} (${w.layerBytes} bytes); read back, it fails none of ${START_RULES.join(', ')} that the original passes\n`);
+    }
   }
   if (args.json !== undefined) await writeReportFile(args.json === '-' ? '/dev/stdout' : args.json, JSON.stringify(planJson(plan, source.name, written), null, 2) + '\n');
-  return plan.refusals.length > 0 || smokeFailed ? 1 : 0;
+  return plan.refusals.length > 0 || smokeFailed || regressed ? 1 : 0;
 }
 
 const firstLine = (t: string) => t.trim().split('\n')[0] ?? '';

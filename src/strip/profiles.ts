@@ -41,14 +41,22 @@ interface Profile {
   apply(c: Closure, why: { reason: string }, notes: string[]): void;
 }
 
+/** The config's User when it names a user or group (`app`, `1000:staff`), which the runtime resolves in the image. */
+const namedUser = (c: Closure) => (c.config.user.split(':').some((part) => part !== '' && !/^\d+$/.test(part)) ? c.config.user : undefined);
+
 const nss: Profile = {
   evidence: (c) => {
     const libc = libcIn(c);
-    return libc ? `${libc} is in the closure: user, group and host lookups go through NSS` : undefined;
+    if (libc) return `${libc} is in the closure: user, group and host lookups go through NSS`;
+    // a static program needs no NSS, but the runtime reads the image's /etc/passwd and /etc/group for a named User
+    const user = namedUser(c);
+    return user ? `the config's User ${user} is a name: the runtime looks it up in /etc/passwd and /etc/group` : undefined;
   },
   apply(c, why, notes) {
-    for (const f of ['/etc/nsswitch.conf', '/etc/passwd', '/etc/group']) c.keepPath(f, why);
-    const libcPath = libcIn(c)!;
+    for (const f of ['/etc/passwd', '/etc/group']) c.keepPath(f, why);
+    const libcPath = libcIn(c);
+    if (!libcPath) return;
+    c.keepPath('/etc/nsswitch.conf', why);
     const libc = c.tree.resolve(libcPath);
     const facts = libc.ok ? libc.entry.probe?.elf : undefined;
     // glibc 2.34 moved the files and dns modules into libc itself

@@ -21,6 +21,8 @@ export interface WriteOptions {
   readonly epoch: number;
   /** The name the loaded image gets (RepoTags / org.opencontainers.image.ref.name). */
   readonly tag?: string;
+  /** Checks the finished archive before it takes the output's name: what it returns is why it must not. */
+  readonly verify?: (archive: string) => Promise<readonly string[]>;
 }
 
 export interface WrittenImage {
@@ -28,6 +30,8 @@ export interface WrittenImage {
   readonly diffId: string;
   readonly layerBytes: number;
   readonly archiveBytes: number;
+  /** What `verify` found: when not empty, nothing was written. */
+  readonly refused: readonly string[];
 }
 
 /** Where a kept regular file's content lives: its own entry, or a hard link's target. */
@@ -226,7 +230,8 @@ function ociMembers(diffId: string, layerSize: number, config: Buffer, tag: stri
 /**
  * Write the stripped image: one uncompressed layer on scratch, the original config and a history entry, in
  * `docker save` form (or an OCI archive). Deterministic: the same source and plan give the same bytes. Work files
- * live in a fresh directory beside the output and are removed; the output appears whole or not at all (a rename).
+ * live in a fresh directory beside the output and are removed; the output appears whole or not at all (a rename),
+ * and not at all when `verify` objects to it.
  */
 export async function writeStrippedImage(plan: StripPlan, image: Image, tree: MergedTree, opts: WriteOptions): Promise<WrittenImage> {
   let work: string;
@@ -268,8 +273,9 @@ export async function writeStrippedImage(plan: StripPlan, image: Image, tree: Me
       closeSync(fd);
     }
     const archiveBytes = (await stat(partial)).size;
-    await rename(partial, opts.output);
-    return { id, diffId: layer.diffId, layerBytes: layer.size, archiveBytes };
+    const refused = opts.verify ? await opts.verify(partial) : [];
+    if (refused.length === 0) await rename(partial, opts.output);
+    return { id, diffId: layer.diffId, layerBytes: layer.size, archiveBytes, refused };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

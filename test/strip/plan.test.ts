@@ -1,7 +1,7 @@
 // fathom strip's plan on small images built here with tar-stream (a static busybox, so nothing but the program
 // itself is needed): the shell-form refusal and --keep-shell, --why and --plan, -o from stdin, and bad usage.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -61,7 +61,6 @@ test('--why names the chain, or says the path is dropped; --plan lists every kep
 
 test('-o from stdin needs an archive file: one line, exit 2; --plan from stdin works', async () => {
   const archive = await busyboxImage('stdin', { Entrypoint: ['/bin/busybox'] });
-  const { readFileSync } = await import('node:fs');
   const bytes = readFileSync(archive);
   const o = runCli(['strip', '-', '-o', join(work, 'x.tar')], { input: bytes });
   assert.equal(o.status, 2);
@@ -73,4 +72,24 @@ test('-o from stdin needs an archive file: one line, exit 2; --plan from stdin w
   const nothing = runCli(['strip', archive]);
   assert.equal(nothing.status, 2);
   assert.match(nothing.stderr, /give -o FILE for the stripped image, or --plan/);
+});
+
+test('the written image is read back and checked: one that fails a start rule the original passes is refused, not written', async () => {
+  const passwd = 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000::/home/app:/bin/sh\n';
+  const archive = await busyboxImage('user', { Entrypoint: ['/bin/busybox', 'true'], User: 'app' }, [
+    { name: 'etc/passwd', content: passwd },
+    { name: 'etc/group', content: 'root:x:0:\napp:x:1000:\n' },
+  ]);
+  // --no-nss drops /etc/passwd, where the runtime looks the config's User up: the plan cannot see that, the rules can
+  const out = join(work, 'user-stripped.tar');
+  const r = runCli(['strip', archive, '-o', out, '--no-nss']);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^refused: the stripped image fails user-not-found, which the original passes: .*app/m);
+  assert.match(r.stderr, /^no image written to /m);
+  assert.throws(() => readFileSync(out), /ENOENT/);
+  assert.deepEqual(readdirSync(work).filter((f) => f.startsWith('.fathom-strip-')), [], 'no work files left');
+
+  const ok = runCli(['strip', archive, '-o', out]);
+  assert.equal(ok.status, 0, ok.stderr);
+  assert.match(ok.stderr, /^wrote .*; read back, it fails none of entrypoint-runnable, shell-form-on-scratch, user-not-found that the original passes$/m);
 });
