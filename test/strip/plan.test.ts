@@ -93,3 +93,170 @@ test('the written image is read back and checked: one that fails a start rule th
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stderr, /^wrote .*; read back, it fails none of entrypoint-runnable, shell-form-on-scratch, user-not-found that the original passes$/m);
 });
+
+/** apk's installed db as apk-tools writes it: one block per package, `F:` a directory, `R:` a file in the last one. */
+const APK_DB = `C:Q1oJ2R8ORnGvWDvBR2hrCjYVsFAXc=
+P:musl
+V:1.2.4_git20230717-r4
+A:x86_64
+S:407278
+I:662528
+T:the musl c library (libc) implementation
+U:https://musl.libc.org/
+L:MIT
+o:musl
+m:Timo Teräs <timo.teras@iki.fi>
+t:1705084140
+c:5c2fc3bf1d5e8a9c1c1d1a3e4c7fd36a6b8c53dc
+F:lib
+R:ld-musl-x86_64.so.1
+a:0:0:755
+Z:Q1b8kXL3LAf7cQh2DGVx2ugQzbsuE=
+R:libc.musl-x86_64.so.1
+a:0:0:777
+Z:Q17yJ3JFNypA4mxhJJr0ou6CzsJVI=
+
+C:Q1Cu4xA7dBqsNDRbhgrhHZu4KyAqA=
+P:busybox
+V:1.36.1-r15
+A:x86_64
+S:510069
+I:955392
+T:Size optimized toolbox of many common UNIX utilities
+U:https://busybox.net/
+L:GPL-2.0-only
+o:busybox
+m:Sören Tempel <soeren+alpine@soeren-tempel.net>
+t:1706045330
+c:3d1b6ad51b7d7c4ad8f1eab4e8bd9b7c7a7e3c8b
+D:so:libc.musl-x86_64.so.1
+p:cmd:busybox=1.36.1-r15
+r:busybox-initscripts
+F:bin
+R:busybox
+a:0:0:755
+Z:Q1HCx3DdF8mSoNk5VVYbWuxfKlMrQ=
+F:etc
+R:securetty
+Z:Q1ZkNyTThFUOhmXyDM5L1Dx3Q9H4c=
+R:udhcpd.conf
+Z:Q1d4hAl8zNkZ4OVq0bpHcYVdfgLuU=
+F:etc/logrotate.d
+R:acpid
+Z:Q1TylyCINVmnS+A/Tead4vZhE7Bks=
+F:etc/network
+F:etc/network/if-down.d
+F:etc/network/if-post-down.d
+F:etc/network/if-post-up.d
+F:etc/network/if-pre-down.d
+F:etc/network/if-pre-up.d
+F:etc/network/if-up.d
+R:dad
+a:0:0:775
+Z:Q1ORf+lPRKuYgdkBBcKoevR1t60Q4=
+F:sbin
+F:tmp
+M:0:0:1777
+F:usr
+F:usr/sbin
+F:usr/share
+F:usr/share/udhcpc
+R:default.script
+a:0:0:755
+Z:Q1HWpG3eQD8Uoi4mks2E3SSvOAUhY=
+F:var
+F:var/cache
+F:var/cache/misc
+F:var/lib
+F:var/lib/udhcpd
+
+C:Q1J5Lw9LxxZr8ZIgqWz+0oXAP2fbA=
+P:busybox-binsh
+V:1.36.1-r15
+A:x86_64
+S:1539
+I:1
+T:busybox ash /bin/sh
+U:https://busybox.net/
+L:GPL-2.0-only
+o:busybox
+m:Sören Tempel <soeren+alpine@soeren-tempel.net>
+t:1706045330
+c:3d1b6ad51b7d7c4ad8f1eab4e8bd9b7c7a7e3c8b
+D:busybox=1.36.1-r15
+p:/bin/sh cmd:sh=1.36.1-r15
+F:bin
+R:sh
+a:0:0:777
+Z:Q1pcfTfDNEbNKQc2s1tia7da05M8Q=
+
+C:Q1b4nbUgJu1Nxtp5DhYYtM5VV0x54=
+P:alpine-baselayout-data
+V:3.4.3-r2
+A:x86_64
+T:Alpine base dir structure and init scripts
+F:etc
+R:group
+Z:Q1oJ16xWp5hL7y+hnG+l/CgnPgtQE=
+R:passwd
+Z:Q1TchuuLUfur0izvfZQZxgN4LJhK8=
+`;
+
+test('--package NAME on an Alpine image keeps what apk installed for it (F: directories, R: files), not its neighbours', async () => {
+  const files: TarItem[] = [
+    { name: 'lib/' },
+    { name: 'lib/ld-musl-x86_64.so.1', content: 'musl loader\n', mode: 0o755 },
+    { name: 'lib/libc.musl-x86_64.so.1', type: 'symlink', linkname: 'ld-musl-x86_64.so.1' },
+    { name: 'lib/apk/' },
+    { name: 'lib/apk/db/' },
+    { name: 'lib/apk/db/installed', content: APK_DB },
+    { name: 'etc/securetty', content: 'console\n' },
+    { name: 'etc/udhcpd.conf', content: 'start 192.168.0.20\n' },
+    { name: 'etc/logrotate.d/' },
+    { name: 'etc/logrotate.d/acpid', content: '/var/log/acpid.log {}\n' },
+    { name: 'etc/network/' },
+    ...['if-down.d', 'if-post-down.d', 'if-post-up.d', 'if-pre-down.d', 'if-pre-up.d', 'if-up.d'].map((d) => ({ name: `etc/network/${d}/` })),
+    { name: 'etc/network/if-up.d/dad', content: '#!/bin/sh\n', mode: 0o775 },
+    { name: 'etc/passwd', content: 'root:x:0:0:root:/root:/bin/sh\n' },
+    { name: 'etc/group', content: 'root:x:0:root\n' },
+    { name: 'etc/apk/' },
+    { name: 'etc/apk/world', content: 'busybox\n' },
+    { name: 'sbin/' },
+    { name: 'tmp/', mode: 0o1777 },
+    { name: 'usr/' },
+    { name: 'usr/sbin/' },
+    { name: 'usr/share/' },
+    { name: 'usr/share/udhcpc/' },
+    { name: 'usr/share/udhcpc/default.script', content: '#!/bin/sh\n', mode: 0o755 },
+    { name: 'var/' },
+    { name: 'var/cache/' },
+    { name: 'var/cache/misc/' },
+    { name: 'var/lib/' },
+    { name: 'var/lib/udhcpd/' },
+  ];
+  const archive = await busyboxImage('alpine', { Entrypoint: ['/bin/busybox', 'true'] }, files);
+  const out = join(work, 'alpine-stripped.tar');
+  const r = runCli(['strip', archive, '-o', out, '--package', 'busybox']);
+  assert.equal(r.status, 0, r.stderr);
+  const img = await loadFile(out);
+  const kept = [...img.files.visiblePathIds()].map((p) => img.files.visible(p)!).map((e) => `${e.kind} ${e.path}`).sort();
+  // hand-checked against APK_DB's busybox block: its F: directories and R: files (and the parents they sit in), the
+  // /tmp the dirs profile keeps, and /bin/sh (the helper's link to busybox) as the #! interpreter of its two scripts;
+  // not musl's loader, busybox-binsh's /bin/sh, the db or /etc/apk/world
+  assert.deepEqual(kept, [
+    'dir /bin', 'dir /etc', 'dir /etc/logrotate.d', 'dir /etc/network', 'dir /etc/network/if-down.d', 'dir /etc/network/if-post-down.d',
+    'dir /etc/network/if-post-up.d', 'dir /etc/network/if-pre-down.d', 'dir /etc/network/if-pre-up.d', 'dir /etc/network/if-up.d',
+    'dir /sbin', 'dir /tmp', 'dir /usr', 'dir /usr/sbin', 'dir /usr/share', 'dir /usr/share/udhcpc',
+    'dir /var', 'dir /var/cache', 'dir /var/cache/misc', 'dir /var/lib', 'dir /var/lib/udhcpd',
+    'file /bin/busybox', 'file /etc/logrotate.d/acpid', 'file /etc/network/if-up.d/dad', 'file /etc/securetty', 'file /etc/udhcpd.conf',
+    'file /usr/share/udhcpc/default.script', 'symlink /bin/sh',
+  ]);
+  const why = runCli(['strip', archive, '--package', 'busybox', '--why', '/etc/securetty']);
+  assert.equal(why.stdout, '/etc/securetty ← --package busybox\n');
+  const sh = runCli(['strip', archive, '--package', 'busybox', '--why', '/bin/sh']);
+  // a link's chain goes through the file it leads to (whose own reason is the Entrypoint)
+  assert.equal(sh.stdout, '/bin/sh ← symlink on the way to /bin/busybox ← Entrypoint\n');
+  const missing = runCli(['strip', archive, '--package', 'busybox-extras', '--plan']);
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr + missing.stdout, /refused: --package busybox-extras: no such package in the image's dpkg lists \(\/var\/lib\/dpkg\/info\) or apk db/);
+});
