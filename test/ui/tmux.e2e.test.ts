@@ -149,6 +149,26 @@ test('tmux: / searches with the whole tree in view, n and N jump between the mat
   });
 });
 
+test('tmux: aggregated mode shows what came and went as X, magenta, and as X alone under NO_COLOR', async () => {
+  for (const env of ['', 'NO_COLOR=1']) {
+    await inTmux(120, 40, fathom(DIVE_FIXTURE, env), async (t) => {
+      await t.waitFor(/Layer 0 \(everything added\)/);
+      t.keys('j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j', 'j');
+      await t.waitFor(/Layer 13 vs layer 12/);
+      // dive 0.12 shows /root/example and everything below it, in red, at layer 13 with ctrl+a and ctrl+u
+      t.keys('C-a', 'Tab', 'C-u');
+      const s = await t.waitFor(/Layer 13 vs layer 0 · 16 rows/);
+      assert.match(s, /X +19\.2 kB {4}example\//);
+      assert.match(s, /X +6\.41 kB {6}somefile3\.txt/);
+      const line = t.screen(true).split('\n').find((l) => l.includes('somefile3.txt')) ?? '';
+      if (env === '') assert.match(line, /\u001b\[35m/, 'magenta');
+      else assert.deepEqual(colourCodes(line), []);
+      t.keys('q');
+      await t.waitFor(/EXIT=0/);
+    });
+  }
+});
+
 test('tmux 50×14: the borders hold, help scrolls to its last line', async () => {
   await inTmux(50, 14, fathom(DIVE_FIXTURE), async (t) => {
     const s = await t.waitFor(/Layer 0/);

@@ -46,8 +46,11 @@ test('layer changes: mv is a removal plus an addition; chmod is a modification',
   ]);
 });
 
-test('aggregated mode: everything since layer 0; what came and went in between does not show', () => {
-  // tag.sh (917) and test.sh (1270) come from ADD .scripts/ (tar tvf of layer 10)
+test('aggregated mode: everything since layer 0, and what came and went in between as transient (X)', () => {
+  // tag.sh (917) and test.sh (1270) come from ADD .scripts/ (tar tvf of layer 10). The rows are dive 0.12's own
+  // aggregated tree at layer 13 with ctrl+u, read off its screen in tmux: /root/example and all below it in red (made
+  // at 2-6, somefile3 moved away at 7, the rest removed at 9), /root/example 19 kB, /root 21 kB without it.
+  const view = (hide: Mark[]) => new TreeView(tree, layerState(tree, 13, 0), { hide: new Set(hide), filter: null, sort: 'name', collapsed: new Set() });
   assert.deepEqual(rows(13, 0, { hide: ['unmodified'] }), [
     ['/root', 'modified', 21402],
     ['/root/.data', 'added', 8592],
@@ -55,11 +58,24 @@ test('aggregated mode: everything since layer 0; what came and went in between d
     ['/root/.data/tag.sh', 'added', 917],
     ['/root/.data/test.sh', 'added', 1270],
     ['/root/.saved.txt', 'added', 6405],
+    ['/root/example', 'transient', 19215],
+    ['/root/example/really', 'transient', 0],
+    ['/root/example/really/nested', 'transient', 0],
+    ['/root/example/somefile1.txt', 'transient', 6405],
+    ['/root/example/somefile2.txt', 'transient', 6405],
+    ['/root/example/somefile3.txt', 'transient', 6405],
     ['/root/saved.txt', 'added', 6405],
     ['/somefile.txt', 'added', 6405],
     ['/tmp', 'modified', 6405],
     ['/tmp/saved.again1.txt', 'added', 6405],
   ]);
+  // each shown as it last was, as dive shows it: somefile1 after layer 4's chmod 444
+  const v = view(['unmodified']);
+  const somefile1 = v.window(0, v.totalRows).find((r) => r.node.path === '/root/example/somefile1.txt')!;
+  assert.equal(somefile1.entry?.mode, 0o444);
+  // dive's ctrl+r hides them with the removed; in layer-by-layer mode the removal at 9 is still Removed
+  assert.ok(!view(['unmodified', 'removed']).window(0, 100).some((r) => r.node.path.startsWith('/root/example')));
+  assert.deepEqual(rows(9, 8, { hide: ['unmodified'] }).map((r) => r[1]), ['modified', 'removed', 'removed', 'removed', 'removed', 'removed']);
 });
 
 test('filter: a regex over the full path keeps the directories above a match', () => {
@@ -75,9 +91,9 @@ test('filter: a regex over the full path keeps the directories above a match', (
 });
 
 test('hide flags combine; sort by size puts the biggest subtree first; collapse hides a subtree', () => {
-  const addedOnly = rows(13, 0, { hide: ['unmodified', 'modified'] }).map((r) => r[0]);
+  const addedOnly = rows(13, 0, { hide: ['unmodified', 'modified', 'removed'] }).map((r) => r[0]);
   assert.deepEqual(addedOnly, ['/root', '/root/.data', '/root/.data/saved.again2.txt', '/root/.data/tag.sh', '/root/.data/test.sh', '/root/.saved.txt', '/root/saved.txt', '/somefile.txt', '/tmp', '/tmp/saved.again1.txt'], 'modified parents stay for their added children');
-  const bySize = rows(13, 0, { hide: ['unmodified'], sort: 'size' }).map((r) => r[0]);
+  const bySize = rows(13, 0, { hide: ['unmodified', 'removed'], sort: 'size' }).map((r) => r[0]);
   // /root holds 21402 bytes, /somefile.txt and /tmp 6405 each (ties by name); in /root/.data: 6405, 1270, 917
   assert.deepEqual(bySize.filter((p) => p.split('/').length === 2), ['/root', '/somefile.txt', '/tmp']);
   assert.deepEqual(bySize.filter((p) => p.startsWith('/root/.data/')), ['/root/.data/saved.again2.txt', '/root/.data/test.sh', '/root/.data/tag.sh']);

@@ -11,9 +11,9 @@ export function modeString(e: FileEntry | undefined): string {
   return e ? modeOf(e.kind, e.mode) : '----------';
 }
 
-/** A letter per mark, so the tree reads without colour too. */
-export const MARK_LETTER: Record<Mark, string> = { added: 'A', modified: 'M', removed: 'R', unmodified: ' ' };
-export const MARK_COLOR: Record<Mark, string | undefined> = { added: 'green', modified: 'yellow', removed: 'red', unmodified: undefined };
+/** A letter per mark, so the tree reads without colour too: X added and removed again, = rewritten identically. */
+export const MARK_LETTER: Record<Mark, string> = { added: 'A', modified: 'M', removed: 'R', unmodified: ' ', transient: 'X', rewritten: '=' };
+export const MARK_COLOR: Record<Mark, string | undefined> = { added: 'green', modified: 'yellow', removed: 'red', unmodified: undefined, transient: 'magenta', rewritten: 'cyan' };
 
 export function truncate(s: string, width: number): string {
   if (width <= 0) return '';

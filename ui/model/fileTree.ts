@@ -20,7 +20,15 @@ export interface TreeNode {
   readonly hasHistory: boolean;
 }
 
-export type Mark = 'added' | 'modified' | 'removed' | 'unmodified';
+/**
+ * A row's change against the layer compared with. Besides dive's four: `transient`, a path written inside the layer
+ * range and gone again by its end (in aggregated mode, where waste hides: dive paints these red); `rewritten`, a
+ * file written again with the same bytes, mode and owner (dive calls it unmodified; its bytes are stored twice).
+ */
+export type Mark = 'added' | 'modified' | 'removed' | 'unmodified' | 'transient' | 'rewritten';
+
+/** dive's four hide keys: what came and went hides with the removed, an identical rewrite with the modified. */
+export const HIDDEN_WITH: Readonly<Record<Mark, Mark>> = { added: 'added', modified: 'modified', removed: 'removed', unmodified: 'unmodified', transient: 'removed', rewritten: 'modified' };
 
 export interface FileTree {
   readonly files: ImageFiles;
@@ -45,6 +53,17 @@ export function entryIdAt(files: ImageFiles, node: TreeNode, layer: number): Ent
     if (!isFileKind(files.kind(id))) continue;
     const hiddenBy = files.hiddenBy(id);
     if (hiddenBy < 0 || hiddenBy > layer) found = id;
+  }
+  return found;
+}
+
+/** The last entry a layer in `after < layer <= upTo` wrote for the node's path (what a transient path last was), or -1. */
+export function lastEntryIdIn(files: ImageFiles, node: TreeNode, after: number, upTo: number): EntryId {
+  let found = NO_ENTRY;
+  for (let id = files.first(node.pathId); id >= 0; id = files.next(id)) {
+    const layer = files.layerOf(id);
+    if (layer > upTo) break;
+    if (layer > after && isFileKind(files.kind(id))) found = id;
   }
   return found;
 }
@@ -110,21 +129,25 @@ export interface LayerState {
 /** `against` of a LayerState compared with BASE's final filesystem. */
 export const AGAINST_BASE = -2;
 
-export const MARKS: readonly Mark[] = ['unmodified', 'added', 'modified', 'removed'];
+export const MARKS: readonly Mark[] = ['unmodified', 'added', 'modified', 'removed', 'transient', 'rewritten'];
 const UNMODIFIED = 0;
 const ADDED = 1;
 const MODIFIED = 2;
 const REMOVED = 3;
+const TRANSIENT = 4;
+const REWRITTEN = 5;
 
 /**
  * Per node, the image-wide id of the entry visible after layer `layer` and after layer `against` (-1: none, or
  * `against` < 0), as `entryIdAt` finds them, in one pass over the entries of layers 0..layer in id order rather
  * than a walk of every node's history: within a path, file entries come in id order, so the last visible one wins.
+ * `wrote`: the last entry a layer after `against` wrote, visible or not (what a path that came and went last was).
  */
-function visibleEntries(tree: FileTree, layer: number, against: number): { now: Int32Array; before: Int32Array } {
+function visibleEntries(tree: FileTree, layer: number, against: number): { now: Int32Array; before: Int32Array; wrote: Int32Array } {
   const n = tree.nodes.length;
   const now = new Int32Array(n).fill(NO_ENTRY);
   const before = new Int32Array(n).fill(NO_ENTRY);
+  const wrote = new Int32Array(n).fill(NO_ENTRY);
   const files = tree.files;
   const nodeOfPath = tree.nodeOfPath;
   for (let k = 0; k <= layer && k < files.layers.length; k++) {
@@ -138,9 +161,10 @@ function visibleEntries(tree: FileTree, layer: number, against: number): { now: 
       const hiddenBy = t.hiddenBy.get(row);
       if (hiddenBy < 0 || hiddenBy > layer) now[node] = start + row;
       if (k <= against && (hiddenBy < 0 || hiddenBy > against)) before[node] = start + row;
+      if (k > against) wrote[node] = start + row;
     }
   }
-  return { now, before };
+  return { now, before, wrote };
 }
 
 /** A node's present children, added up as the pass that walks ids downwards reaches each child (before its parent). */
@@ -148,8 +172,9 @@ class ChildTotals {
   readonly shown: Int32Array;
   readonly added: Int32Array;
   readonly removed: Int32Array;
+  readonly transient: Int32Array;
   readonly changed: Int32Array;
-  /** bytes of the children not removed, and of those removed */
+  /** bytes of the children not gone at the layer, and of those gone (removed or transient) */
   readonly bytes: Float64Array;
   readonly removedBytes: Float64Array;
 
@@ -157,6 +182,7 @@ class ChildTotals {
     this.shown = new Int32Array(n);
     this.added = new Int32Array(n);
     this.removed = new Int32Array(n);
+    this.transient = new Int32Array(n);
     this.changed = new Int32Array(n);
     this.bytes = new Float64Array(n);
     this.removedBytes = new Float64Array(n);
@@ -164,11 +190,21 @@ class ChildTotals {
 
   add(parent: number, mark: number, size: number): void {
     this.shown[parent]!++;
-    if (mark !== REMOVED) this.bytes[parent]! += size;
-    else this.removedBytes[parent]! += size;
+    // what is gone at the layer is shown with its bytes, which its directory does not hold
+    if (mark === REMOVED || mark === TRANSIENT) this.removedBytes[parent]! += size;
+    else this.bytes[parent]! += size;
     if (mark === ADDED) this.added[parent]!++;
     else if (mark === REMOVED) this.removed[parent]!++;
+    else if (mark === TRANSIENT) this.transient[parent]!++;
     if (mark !== UNMODIFIED) this.changed[parent]!++;
+  }
+
+  /** The mark of a directory no layer wrote an entry for: from what is below it. */
+  impliedMark(id: number): number {
+    const shown = this.shown[id]!;
+    if (this.added[id] === shown) return ADDED;
+    if (this.removed[id]! + this.transient[id]! === shown) return this.removed[id]! > 0 ? REMOVED : TRANSIENT;
+    return this.changed[id]! > 0 ? MODIFIED : UNMODIFIED;
   }
 }
 
@@ -178,7 +214,7 @@ export function layerState(tree: FileTree, layer: number, against: number): Laye
   const present = new Uint8Array(n);
   const mark = new Uint8Array(n);
   const size = new Float64Array(n);
-  const { now: nowOf, before: beforeOf } = visibleEntries(tree, layer, against);
+  const { now: nowOf, before: beforeOf, wrote: wroteOf } = visibleEntries(tree, layer, against);
   const c = new ChildTotals(n);
   // children have larger ids than their parents: walking ids downwards is a post-order, and each node's totals
   // are complete when it is reached
@@ -190,12 +226,13 @@ export function layerState(tree: FileTree, layer: number, against: number): Laye
       // a directory no layer wrote an entry for: it exists while something below it does
       if (shown > 0 || id === 0) {
         present[id] = 1;
-        mark[id] = id === 0 ? UNMODIFIED : c.added[id] === shown ? ADDED : c.removed[id] === shown ? REMOVED : changed > 0 ? MODIFIED : UNMODIFIED;
+        mark[id] = id === 0 ? UNMODIFIED : c.impliedMark(id);
       }
-      size[id] = mark[id] === REMOVED ? c.removedBytes[id]! : bytes;
+      size[id] = mark[id] === REMOVED || mark[id] === TRANSIENT ? c.removedBytes[id]! : bytes;
     } else {
       const now = nowOf[id]! as EntryId;
       const before = beforeOf[id]! as EntryId;
+      const wrote = wroteOf[id]! as EntryId;
       if (now >= 0) {
         present[id] = 1;
         const dir = files.kind(now) === Kind.dir;
@@ -203,6 +240,13 @@ export function layerState(tree: FileTree, layer: number, against: number): Laye
         if (before < 0) mark[id] = ADDED;
         else if (now !== before && !files.sameContent(now, before)) mark[id] = MODIFIED;
         else if (changed > 0 && dir) mark[id] = MODIFIED;
+        // a directory's entry comes again with every change below it: only a file's identical rewrite is worth a mark
+        else if (now !== before && !dir) mark[id] = REWRITTEN;
+      } else if (before < 0 && wrote >= 0) {
+        // written inside the range and gone by its end
+        present[id] = 1;
+        mark[id] = TRANSIENT;
+        bytes = c.removedBytes[id]! + (files.kind(wrote) !== Kind.dir ? files.size(wrote) : 0);
       } else if (before >= 0 || shown > 0) {
         present[id] = 1;
         mark[id] = REMOVED;

@@ -1,6 +1,6 @@
 import { CHANGE_KINDS, type ChangeKind } from '../../src/diff/compareFiles.js';
 import type { FileEntry } from '../../src/model/entryTypes.js';
-import { AGAINST_BASE, entryAt, MARKS, type FileTree, type LayerState, type Mark, type TreeNode } from './fileTree.js';
+import { AGAINST_BASE, entryAt, HIDDEN_WITH, lastEntryIdIn, MARKS, type FileTree, type LayerState, type Mark, type TreeNode } from './fileTree.js';
 
 export type SortOrder = 'size' | 'name';
 
@@ -52,7 +52,7 @@ export class TreeView {
     const rows = (this.rows = new Int32Array(n));
     const parentIds = tree.parentIds;
     const { hide, filter, collapsed } = options;
-    const hidden = MARKS.map((m) => hide.has(m));
+    const hidden = MARKS.map((m) => hide.has(HIDDEN_WITH[m]));
     for (let id = n - 1; id >= 0; id--) {
       if (!state.present[id]) continue;
       const childRows = rows[id]!;
@@ -88,7 +88,9 @@ export class TreeView {
     const entry =
       mark === 'removed' && this.state.against === AGAINST_BASE && base
         ? base.visible(node.pathId)
-        : entryAt(this.tree, node, mark === 'removed' && this.state.against >= 0 ? this.state.against : this.state.layer);
+        : mark === 'transient'
+          ? this.lastWritten(node)
+          : entryAt(this.tree, node, mark === 'removed' && this.state.against >= 0 ? this.state.against : this.state.layer);
     const bits = this.state.kinds?.[node.id] ?? 0;
     return {
       node,
@@ -101,6 +103,12 @@ export class TreeView {
       kinds: bits === 0 ? [] : CHANGE_KINDS.filter((_, i) => (bits & (1 << i)) !== 0),
       last,
     };
+  }
+
+  /** What a transient path last was inside the range (dive shows that entry, with its mode and size). */
+  private lastWritten(node: TreeNode): FileEntry | undefined {
+    const id = lastEntryIdIn(this.tree.files, node, this.state.against, this.state.layer);
+    return id < 0 ? undefined : (this.tree.files.entry(id) as FileEntry);
   }
 
   /** `count` rows starting at row `start`, skipping subtrees that end before it. */
