@@ -1,12 +1,10 @@
 import type { GateResult } from '../../ci/check.js';
+import { cutNote, fitComment } from '../../report/commentLimit.js';
 import type { ImageDiff } from '../imageDiff.js';
 import type { DiffFinding } from '../compareFindings.js';
 import type { HeadLines } from './diffLines.js';
 import { biggestFirst, bytes, CHANGE_LETTER, changeCounts, describeChange, describeConfig, headline, signedBytes, signedPercent, subjectOf } from './diffWords.js';
 
-/** GitHub refuses a comment longer than 65,536 characters; the margin leaves room for a bot's own header. */
-export const COMMENT_LIMIT = 65536;
-const BUDGET = COMMENT_LIMIT - 1536;
 const CELL = 200;
 
 const cell = (s: string) => {
@@ -108,7 +106,7 @@ function render(diff: ImageDiff, gate: GateResult | undefined, caps: Caps, cut: 
     for (const c of gate.checks) out.push(`| ${icon[c.status]} | ${code(c.id)} | ${cell(c.message)} |`);
     out.push('');
   }
-  if (cut.length > 0) out.push(`_Cut to stay under GitHub's ${COMMENT_LIMIT.toLocaleString('en-US')}-character comment limit: ${cut.join(', ')} not shown; \`fathom diff --json\` has everything._`);
+  if (cut.length > 0) out.push(cutNote(cut, '`fathom diff --json` has everything'));
   return out.join('\n') + '\n';
 }
 
@@ -119,16 +117,17 @@ function render(diff: ImageDiff, gate: GateResult | undefined, caps: Caps, cut: 
  */
 export function diffMarkdown(diff: ImageDiff, gate?: GateResult, lines?: HeadLines): string {
   const caps: Caps = { paths: 500, packages: 300, findings: 100, layers: 200 };
-  for (;;) {
-    const cut: string[] = [];
-    const text = render(diff, gate, caps, cut, lines);
-    if (text.length <= BUDGET) return text;
-    // the paths table is the longest; then packages, findings and layers give way in turn
-    if (caps.paths > 10) caps.paths = Math.floor(caps.paths / 2);
-    else if (caps.packages > 10) caps.packages = Math.floor(caps.packages / 2);
-    else if (caps.findings > 10) caps.findings = Math.floor(caps.findings / 2);
-    else if (caps.layers > 10) caps.layers = Math.floor(caps.layers / 2);
-    else if (caps.paths > 0) caps.paths = 0;
-    else return text.slice(0, BUDGET - 200) + `\n\n_Cut at GitHub's ${COMMENT_LIMIT}-character comment limit._\n`;
-  }
+  return fitComment(
+    (cut) => render(diff, gate, caps, cut, lines),
+    () => {
+      // the paths table is the longest; then packages, findings and layers give way in turn
+      if (caps.paths > 10) caps.paths = Math.floor(caps.paths / 2);
+      else if (caps.packages > 10) caps.packages = Math.floor(caps.packages / 2);
+      else if (caps.findings > 10) caps.findings = Math.floor(caps.findings / 2);
+      else if (caps.layers > 10) caps.layers = Math.floor(caps.layers / 2);
+      else if (caps.paths > 0) caps.paths = 0;
+      else return false;
+      return true;
+    },
+  );
 }
