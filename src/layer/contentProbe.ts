@@ -11,15 +11,17 @@ const MAX_DYNAMIC = 1 << 16;
 
 /** Files whose text the rules read; kept whole up to this size. */
 const TEXT_LIMIT = 256 << 10;
-const TEXT_FILES = new Set(['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/ld.so.conf', '/etc/os-release', '/etc/nsswitch.conf', '/lib/apk/db/installed']);
+/**
+ * The package managers' file lists (strip's --package): a line per installed file, so memory follows the file count;
+ * a big image's apk db runs to megabytes. The bound is for a hostile file, and strip says when it was reached.
+ */
+export const FILE_LIST_LIMIT = 64 << 20;
+const TEXT_FILES = new Set(['/etc/passwd', '/etc/group', '/etc/shadow', '/etc/ld.so.conf', '/etc/os-release', '/etc/nsswitch.conf']);
 
-/** The few small files read as text; dpkg's per-package file lists (one line per file: memory follows the file count). */
-export function capturesText(path: string): boolean {
-  return (
-    TEXT_FILES.has(path) ||
-    (path.startsWith('/etc/ld.so.conf.d/') && path.endsWith('.conf')) ||
-    (path.startsWith('/var/lib/dpkg/info/') && path.endsWith('.list') && path.indexOf('/', 19) < 0)
-  );
+/** How much of a file is kept as text (0: none): the few small files rules read, and the package file lists. */
+export function textLimit(path: string): number {
+  if (path === '/lib/apk/db/installed' || (path.startsWith('/var/lib/dpkg/info/') && path.endsWith('.list') && path.indexOf('/', 19) < 0)) return FILE_LIST_LIMIT;
+  return TEXT_FILES.has(path) || (path.startsWith('/etc/ld.so.conf.d/') && path.endsWith('.conf')) ? TEXT_LIMIT : 0;
 }
 
 const PEM_MARK = Buffer.from('-----BEGIN ');
@@ -42,15 +44,18 @@ export class ContentProbeCollector {
   private dynFilled = 0;
   private text: Buffer[] | undefined;
   private textLen = 0;
+  private readonly textMax: number;
   private strings: ElfStringScan | undefined;
 
-  constructor(captureText = false) {
-    if (captureText) this.text = [];
+  /** `textMax`: keep the file's first bytes up to this as its text (0: not a text file). */
+  constructor(textMax = 0) {
+    this.textMax = textMax;
+    if (textMax > 0) this.text = [];
   }
 
   update(chunk: Buffer): void {
-    if (this.text && this.textLen < TEXT_LIMIT) {
-      const part = chunk.subarray(0, TEXT_LIMIT - this.textLen);
+    if (this.text && this.textLen < this.textMax) {
+      const part = chunk.subarray(0, this.textMax - this.textLen);
       this.text.push(Buffer.from(part));
       this.textLen += part.length;
     }

@@ -7,7 +7,7 @@ import { PathTable } from '../model/pathTable.js';
 import type { TarEntryType, TarHeader } from '../tar/tarHeader.js';
 import { TarParser, type TarSink } from '../tar/tarParser.js';
 import { BlobStream, type FileRange } from './blobStream.js';
-import { capturesText, ContentProbeCollector } from './contentProbe.js';
+import { ContentProbeCollector, textLimit } from './contentProbe.js';
 import { packageDbAt, PackageDbReader } from './packageDb.js';
 import { normalizeTarPath, parseWhiteout } from './tarPath.js';
 
@@ -50,7 +50,7 @@ class FileInProgress {
     this.size = header.size;
     this.first = undefined;
     this.h = undefined;
-    this.probe = new ContentProbeCollector(capturesText(path));
+    this.probe = new ContentProbeCollector(textLimit(path));
     const db = packageDbAt(path);
     this.packages = db ? new PackageDbReader(db) : undefined;
   }

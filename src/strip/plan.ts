@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { commandArgv, isShellForm } from '../analysis/executables.js';
+import { FILE_LIST_LIMIT } from '../layer/contentProbe.js';
 import type { Review } from '../review/review.js';
 import { parentOf } from '../model/paths.js';
 import { Closure, type KeptPath, type MaybeNeeded } from './closure.js';
@@ -46,15 +47,30 @@ export interface StripPlan {
   readonly maybeNeeded: readonly MaybeNeeded[];
 }
 
+/** A package's paths, and the file list they came from when it was longer than the layer reader keeps. */
+interface PackagePaths {
+  readonly paths: string[];
+  readonly cut?: string;
+}
+
+/** The text of a file list, and whether the layer reader kept less of it than the file holds. */
+function listText(c: Closure, path: string): { text: string; cut: boolean } | undefined {
+  const text = c.tree.text(path);
+  if (text === undefined) return undefined;
+  const r = c.tree.resolve(path);
+  return { text, cut: r.ok && Buffer.byteLength(text) < r.entry.size };
+}
+
 /** dpkg's file lists (`/var/lib/dpkg/info/NAME[:ARCH].list`), else apk's installed db: the package's paths. */
-function packagePaths(c: Closure, name: string): string[] | undefined {
+function packagePaths(c: Closure, name: string): PackagePaths | undefined {
   for (const list of [`/var/lib/dpkg/info/${name}.list`, ...[...c.tree.entries()].map((e) => e.path).filter((p) => p.startsWith(`/var/lib/dpkg/info/${name}:`) && p.endsWith('.list'))]) {
-    const text = c.tree.text(list);
-    if (text !== undefined) return text.split('\n').filter((l) => l.startsWith('/') && l !== '/.');
+    const got = listText(c, list);
+    if (got !== undefined) return { paths: got.text.split('\n').filter((l) => l.startsWith('/') && l !== '/.'), ...(got.cut ? { cut: list } : {}) };
   }
-  const apk = c.tree.text('/lib/apk/db/installed');
+  const DB = '/lib/apk/db/installed';
+  const apk = listText(c, DB);
   if (apk === undefined) return undefined;
-  for (const stanza of apk.split(/\n\n+/)) {
+  for (const stanza of apk.text.split(/\n\n+/)) {
     if (!stanza.split('\n').includes(`P:${name}`)) continue;
     const out: string[] = [];
     let dir = '';
@@ -62,9 +78,9 @@ function packagePaths(c: Closure, name: string): string[] | undefined {
       if (line.startsWith('F:')) out.push((dir = '/' + line.slice(2)));
       else if (line.startsWith('R:')) out.push(`${dir}/${line.slice(2)}`);
     }
-    return out;
+    return { paths: out, ...(apk.cut ? { cut: DB } : {}) };
   }
-  return undefined;
+  return apk.cut ? { paths: [], cut: DB } : undefined;
 }
 
 /** The command's roots, with the refusal for a shell-form command and no shell. */
@@ -110,9 +126,10 @@ function userRoots(c: Closure, opts: StripOptions, roots: string[], refusals: st
   }
   for (const name of opts.packages ?? []) {
     roots.push(`--package ${name}`);
-    const paths = packagePaths(c, name);
-    if (!paths) refusals.push(`--package ${name}: no such package in the image's dpkg lists (/var/lib/dpkg/info) or apk db`);
-    for (const p of paths ?? []) if (c.tree.resolve(p, false).ok) c.keepPath(p, { reason: `--package ${name}` });
+    const found = packagePaths(c, name);
+    if (!found) refusals.push(`--package ${name}: no such package in the image's dpkg lists (/var/lib/dpkg/info) or apk db`);
+    else if (found.cut) refusals.push(`--package ${name}: ${found.cut} is longer than the ${FILE_LIST_LIMIT >> 20} MiB fathom reads of it, so the package's files are not all known`);
+    for (const p of found?.paths ?? []) if (c.tree.resolve(p, false).ok) c.keepPath(p, { reason: `--package ${name}` });
   }
 }
 

@@ -260,3 +260,15 @@ test('--package NAME on an Alpine image keeps what apk installed for it (F: dire
   assert.equal(missing.status, 1);
   assert.match(missing.stderr + missing.stdout, /refused: --package busybox-extras: no such package in the image's dpkg lists \(\/var\/lib\/dpkg\/info\) or apk db/);
 });
+
+test("--package finds a package past the first 256 KiB of apk's db (a big image's db runs to megabytes)", async () => {
+  // a first block naming 20,000 files (about 600 KiB of db, as python3's and its neighbours' do), then busybox's
+  const filler = ['P:py3-filler', 'V:1.0-r0', 'F:usr/lib/python3.11/site-packages/filler', ...Array.from({ length: 20000 }, (_, i) => `R:module_${i}.py\nZ:Q1HCx3DdF8mSoNk5VVYbWuxfKlMrQ=`)].join('\n');
+  const db = `${filler}\n\nP:busybox\nV:1.36.1-r15\nF:etc\nR:securetty\nZ:Q1ZkNyTThFUOhmXyDM5L1Dx3Q9H4c=\n`;
+  assert.ok(Buffer.byteLength(db) > 600 << 10);
+  const archive = await busyboxImage('alpine-big', { Entrypoint: ['/bin/busybox', 'true'] }, [
+    { name: 'lib/' }, { name: 'lib/apk/' }, { name: 'lib/apk/db/' }, { name: 'lib/apk/db/installed', content: db }, { name: 'etc/securetty', content: 'console\n' },
+  ]);
+  const why = runCli(['strip', archive, '--package', 'busybox', '--why', '/etc/securetty']);
+  assert.equal(why.stdout, '/etc/securetty ← --package busybox\n', why.stderr);
+});
