@@ -12,15 +12,15 @@ import { parseDockerfile, type DockerfileInfo } from '../dockerfile/parseDockerf
 import { ConfigError } from '../errors.js';
 import type { ReviewArchive } from '../review/loadForReview.js';
 import { planReview } from '../review/review.js';
-import { isRegistrySource, parseImageRef } from '../source/openImageRef.js';
+import { isRegistrySource, parseImageRef, type ImageSource } from '../source/openImageRef.js';
 import { useColor } from './colors.js';
 import { failOnFrom, gateExitCode, withIgnoredRules, type FailOn, type GateArgs } from './gateOptions.js';
 import { dockerfileInWorkingDirectory, isCiEnv, openSource, parseReportRequests, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
 import { withBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
 import { createProgress } from './progress.js';
-import { loadBrowserSettings, settingsRequest } from './browserSettings.js';
-import { keyboard } from './terminal.js';
+import { prepareBrowser, type BrowserLaunch } from './browserLaunch.js';
+import { settingsRequest } from './browserSettings.js';
 import { fathomVersion } from './version.js';
 
 export interface DiffArgs extends GateArgs {
@@ -95,18 +95,22 @@ export async function runDiff(args: DiffArgs): Promise<number> {
   const headPath = args.dockerfile ?? dockerfileInWorkingDirectory("HEAD's findings");
   const headDockerfile = headPath !== undefined ? await readDockerfile(headPath) : undefined;
   const baseDockerfile = args.baseDockerfile !== undefined ? await readDockerfile(args.baseDockerfile) : undefined;
+  // nothing else asked for: the browser, prepared before the loads as for a single image (browserLaunch.ts)
+  const wantsBrowser = !ci && stdoutFormat === undefined && reports.length === 0 && !args.json;
+  const browser = wantsBrowser ? await prepareBrowser(args.base === '-' || args.head === '-', settingsRequest(args)) : undefined;
+  const progressFor = (source: ImageSource) => createProgress(process.stderr, isRegistrySource(source) ? undefined : source.size);
   const result = await withBatchGc(async () =>
     diffImages(
       {
         base: await openSide(args.base!, args, args.baseImage, args.basePlatform),
         head: () => openSide(args.head!, args, args.headImage, args.headPlatform),
-        progressFor: (source) => createProgress(process.stderr, isRegistrySource(source) ? undefined : source.size),
+        progressFor: browser ? browser.progressFor(progressFor) : progressFor,
       },
       headDockerfile ? { ...plan, dockerfile: headDockerfile } : plan,
       { ...(baseDockerfile ? { baseDockerfile } : {}), ...(headDockerfile ? { headDockerfile } : {}), expand: args.expand === true },
     ),
   );
-  return present(result, args, { ci, failOn, reports, stdoutFormat, gateConfig: gateFile, headDockerfile });
+  return present(result, args, { ci, failOn, reports, stdoutFormat, gateConfig: gateFile, headDockerfile, browser });
 }
 
 async function present(
@@ -119,6 +123,8 @@ async function present(
     stdoutFormat: DiffFormat | undefined;
     gateConfig: Awaited<ReturnType<typeof loadGateConfig>>;
     headDockerfile: DockerfileInfo | undefined;
+    /** Prepared before the loads when nothing else was asked for and there is a terminal. */
+    browser: BrowserLaunch | undefined;
   },
 ): Promise<number> {
   const { diff } = result;
@@ -142,13 +148,10 @@ async function present(
     if (out.gateConfig.file) process.stderr.write(`fathom: using CI config ${out.gateConfig.file}\n`);
     process.stdout.write(diffText(diff, { maxPaths: expanded ? Infinity : 30, gate, color }));
   } else {
-    const tty = out.reports.length === 0 && !args.json ? keyboard(args.base === '-' || args.head === '-') : undefined;
-    if (tty) {
-      const { runTui } = await import('../../ui/runTui.js');
+    if (out.browser) {
       const h = result.head;
       const against = { name: diff.base.name, files: result.base.image.files };
-      const settings = await loadBrowserSettings(settingsRequest(args));
-      await runTui({ image: h.image, analysis: h.analysis, checks: h.gate.checks, baseLayers: h.base.count, against }, settings.keys, tty, settings.options);
+      await out.browser.open({ image: h.image, analysis: h.analysis, checks: h.gate.checks, baseLayers: h.base.count, against });
       return 0;
     }
     process.stdout.write(diffText(diff, { maxPaths: expanded ? Infinity : 30, color }));

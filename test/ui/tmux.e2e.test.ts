@@ -296,3 +296,24 @@ test("tmux: --dive-ui shows layer 0 as dive 0.12 does (name order, attributes, g
     await t.waitFor(/EXIT=0/);
   });
 });
+
+test('tmux: fathom diff opens the browser the way fathom IMAGE does — q and ctrl+c during the load, no progress line left', async () => {
+  const { nginx } = await debianImages();
+  // BASE from a file, HEAD from stdin: its first 8 MB, then nothing for a while, so HEAD's load is under way
+  const slow = (key: string, code: number) =>
+    inTmux(100, 20, `bash -c '${fathom(`diff ${DIVE_FIXTURE} -`)} < <(head -c 8000000 ${nginx}; sleep 30)'`, async (t) => {
+      await t.waitFor(/reading .* {2}/);
+      t.keys(key);
+      const s = await t.waitFor(/EXIT=\d+/);
+      assert.match(s, new RegExp(`^EXIT=${code}$`, 'm'));
+      assert.doesNotMatch(s, /reading|analysing/);
+    });
+  await slow('q', 0);
+  await slow('C-c', 130);
+  await inTmux(120, 30, fathom(`diff ${DIVE_FIXTURE} ${DIVE_FIXTURE}`), async (t) => {
+    await t.waitFor(/Layer 13 vs BASE dive-test:latest/);
+    t.keys('q');
+    const s = await t.waitFor(/EXIT=\d+/);
+    assert.match(s, /^EXIT=0$/m);
+  });
+});
