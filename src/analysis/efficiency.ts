@@ -2,6 +2,7 @@ import type { LayerRow, PathId } from '../model/ids.js';
 import { Kind } from '../model/kinds.js';
 import { DUPLICATE } from '../model/layerEntries.js';
 import type { Image } from '../model/imageTypes.js';
+import { goSort } from './goSort.js';
 import { LazyList } from './lazyList.js';
 
 /** One appearance of a path in a layer, as dive counts it. */
@@ -109,10 +110,12 @@ export function computeEfficiency(image: Image): Efficiency {
   }
   /*
    * Largest first, and ties in the order dive prints them: dive collects a path when its second appearance is seen
-   * (layer by layer, depth-first in name order), sorts ascending (stable for its list sizes) and reverses, so among
-   * equal sizes the path that became inefficient last comes first.
+   * (layer by layer, depth-first in name order), sorts that list ascending by size with Go's sort.Sort (not
+   * stable, but deterministic: goSort is the same algorithm) and prints it reversed.
    */
-  ids.sort((a, b) => cum[b]! - cum[a]! || second[b]! - second[a]! || comparePathComponents(paths.path(b as PathId), paths.path(a as PathId)));
+  ids.sort((a, b) => second[a]! - second[b]! || comparePathComponents(paths.path(a as PathId), paths.path(b as PathId)));
+  goSort(ids, (a, b) => cum[a]! < cum[b]!);
+  ids.reverse();
   const inefficient = new LazyList(many, (i): InefficientPath => {
     const p = ids[i]! as PathId;
     const appearances: Appearance[] = [];
