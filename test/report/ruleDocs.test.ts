@@ -15,10 +15,14 @@ test('docs/rules/ is what the checks\' meta generates (run npm run docs:rules af
   for (const r of RULES) assert.ok(want.has(`${r.meta.id}.md`), r.meta.id);
 });
 
-test("the links point at this repository's pages: package.json's repository, fathom rules ID", () => {
+test("the links point at this repository's pages, from package.json's homepage alone: fathom rules ID", () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string }; homepage: string };
   assert.equal(pkg.repository.url, `git+${FATHOM_REPOSITORY}.git`);
   assert.equal(pkg.homepage, FATHOM_REPOSITORY);
+  // package.json is the one place the address is written: the code takes it from there at build time
+  for (const file of ['src/report/projectLinks.ts', 'src/report/sarifReport.ts', 'src/report/markdownReport.ts', 'src/cli/rulesCommand.ts']) {
+    assert.doesNotMatch(readFileSync(join(ROOT, file), 'utf8'), /https?:\/\/github\.com\//, `${file} writes an address of its own`);
+  }
   const one = runCli(['rules', 'setuid-setgid']);
   assert.equal(one.status, 0);
   assert.ok(one.stdout.includes(ruleDocUrl('setuid-setgid')), one.stdout);

@@ -58,6 +58,8 @@ function importsOf(file: string): string[] {
   const out: string[] = [];
   for (const { fileName } of info.importedFiles) {
     if (!fileName.startsWith('.')) continue;
+    // the project's own package.json is data the build takes in (fathom's address), not a stage
+    if (resolve(dirname(file), fileName) === join(ROOT, 'package.json')) continue;
     const base = resolve(dirname(file), fileName).replace(/\.js$/, '');
     const found = ['.ts', '.tsx'].map((ext) => base + ext).find((p) => existsSync(p));
     assert.ok(found, `${relative(ROOT, file)} imports ${fileName}, which is not a source file`);
