@@ -156,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
       'build with docker or podman, then review the image: fathom build [options] -- BUILD-ARGS (the -- may be left out when no build argument is also a fathom option: fathom build -t app .)',
       (y) =>
         analyzeOptions(y)
-          .usage('$0 build [options] -- BUILD-ARGS\n\nBuild with docker or podman, then review the image by id. Without -- the arguments fathom does not know go to the build (fathom build -t app .); an option both have (--platform, --pull, --output, --format) needs the -- form.')
+          .usage('$0 build [options] -- BUILD-ARGS\n\nBuild with docker or podman, then review the image by id. Without -- the arguments fathom does not know go to the build (fathom build -t app .); an option both have (--platform, --pull, --output, --format, -v) needs the -- form.')
           .option('engine', { type: 'string', describe: 'docker (default) or podman' }),
       async (args) => {
         const rest = (args as unknown as { '--'?: Array<string | number> })['--'] ?? [];

@@ -118,5 +118,5 @@ test('fathom build -t app . works without --; an option both fathom and the buil
   assert.match(r.stderr, /^fathom: --engine nope: use docker or podman\n$/);
   const amb = runCli(['build', '--platform', 'linux/amd64', '-t', 'app:dev', '.'], { cwd: dir });
   assert.equal(amb.status, 2);
-  assert.match(amb.stderr, /--platform is an option of both fathom and the build; put the build's arguments after --/);
+  assert.match(amb.stderr, /--platform is an option of both fathom and the build; say whose with --: fathom's: fathom build --platform linux\/amd64 -- -t app:dev \.; the build's: fathom build -- --platform linux\/amd64 -t app:dev \.\n$/);
 });
