@@ -2,6 +2,7 @@ import React from 'react';
 import { render } from 'ink';
 import { Browser, type BrowserInput, type BrowserOptions } from './model/browser.js';
 import type { KeyBindings } from './model/keys.js';
+import { clipboardSequence } from './clipboard.js';
 import { App } from './components/App.js';
 import { ColorsContext } from './components/colors.js';
 
@@ -14,6 +15,8 @@ export interface TuiOptions extends BrowserOptions {
   readonly colors?: boolean;
   /** The terminal to draw on. */
   readonly stdout?: NodeJS.WriteStream;
+  /** Whether the terminal is a tmux pane (TMUX is set), for the clipboard's sequence. */
+  readonly inTmux?: boolean;
 }
 
 /**
@@ -25,6 +28,9 @@ export async function runTui(input: BrowserInput, keys: KeyBindings, stdin: Node
   const stdout = options.stdout ?? process.stdout;
   const colors = options.colors ?? process.env['NO_COLOR'] === undefined;
   const browser = new Browser(input, keys, options);
+  const inTmux = options.inTmux ?? process.env['TMUX'] !== undefined;
+  // OSC 52 draws nothing and moves no cursor: written between Ink's frames, it leaves the frame as it is
+  const onCopy = (text: string) => void stdout.write(clipboardSequence(text, inTmux));
   let onAlternate = true;
   const leave = () => {
     if (!onAlternate) return;
@@ -36,7 +42,7 @@ export async function runTui(input: BrowserInput, keys: KeyBindings, stdin: Node
   try {
     const app = render(
       <ColorsContext.Provider value={colors}>
-        <App browser={browser} />
+        <App browser={browser} onCopy={onCopy} />
       </ColorsContext.Provider>,
       { stdin, stdout, exitOnCtrlC: false, patchConsole: false },
     );

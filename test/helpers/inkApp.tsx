@@ -19,8 +19,8 @@ export const KEY = { tab: '\t', enter: '\r', escape: '\u001b', left: '\u001b[D',
  * The browser in Ink's test renderer: keys go in as bytes on stdin, so they pass through Ink's own input parsing and
  * the App's key splitting exactly as a terminal's would.
  */
-export async function renderBrowser(browser: Browser) {
-  const r = render(<App browser={browser} />);
+export async function renderBrowser(browser: Browser, onCopy?: (text: string) => void) {
+  const r = render(<App browser={browser} {...(onCopy ? { onCopy } : {})} />);
   // the App's effects (the input subscription, the size reaching the state) run after the first frame; on a loaded
   // machine one tick is not always enough, and a key written before them would be lost
   const before = browser.state.treeHeight;

@@ -12,7 +12,6 @@ import { DIVE_FIXTURE } from '../helpers/shared.js';
  * The built CLI in a real terminal (tmux): keys in with send-keys — several keys in one send-keys arrive as one
  * write, as a terminal delivers keys that queue up — and the screen out with capture-pane (-e: with its escapes).
  */
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let sessions = 0;
 
@@ -22,11 +21,19 @@ interface Term {
   readonly waitFor: (re: RegExp, ms?: number) => Promise<string>;
   /** tmux's own view of the pane: whether it is on the alternate screen, whether the cursor is shown. */
   readonly flags: () => { alternate: boolean; cursorVisible: boolean };
+  /** tmux itself, on the session's server. */
+  readonly tmux: (...args: string[]) => string;
 }
 
-/** `command` in a new tmux session of `columns`×`rows`, the session gone afterwards however `body` ends. */
-async function inTmux(columns: number, rows: number, command: string, body: (t: Term) => Promise<void>): Promise<void> {
+/**
+ * `command` in a new tmux session of `columns`×`rows`, the session gone afterwards however `body` ends. With
+ * `serverOptions`, on a private tmux server (its own socket, no config file) with those server options set before
+ * the command runs, so a server-wide setting or paste buffer is this test's alone; the server goes afterwards.
+ */
+async function inTmux(columns: number, rows: number, command: string, body: (t: Term) => Promise<void>, serverOptions?: ReadonlyArray<readonly [string, string]>): Promise<void> {
   const s = `fathom-e2e-${process.pid}-${sessions++}`;
+  const server = serverOptions ? ['-L', s, '-f', '/dev/null'] : [];
+  const tmux = (...args: string[]) => execFileSync('tmux', [...server, ...args], { encoding: 'utf8' });
   const screen = (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', s);
   const t: Term = {
     keys: (...keys) => void tmux('send-keys', '-t', s, ...keys),
@@ -45,13 +52,21 @@ async function inTmux(columns: number, rows: number, command: string, body: (t: 
       const [alt, cursor] = tmux('display-message', '-p', '-t', s, '#{alternate_on} #{cursor_flag}').trim().split(' ');
       return { alternate: alt === '1', cursorVisible: cursor === '1' };
     },
+    tmux,
   };
   try {
-    tmux('new-session', '-d', '-s', s, '-x', String(columns), '-y', String(rows), `${command}; echo "EXIT=$?"; sleep 60`);
+    // the command waits for the options: the session must exist (and with it the server) before they can be set
+    const ready = `${s}-ready`;
+    const wait = serverOptions ? `tmux ${server.join(' ')} wait-for ${ready}; ` : '';
+    tmux('new-session', '-d', '-s', s, '-x', String(columns), '-y', String(rows), `${wait}${command}; echo "EXIT=$?"; sleep 60`);
+    if (serverOptions) {
+      for (const [name, value] of serverOptions) tmux('set-option', '-s', name, value);
+      tmux('wait-for', '-S', ready);
+    }
     await body(t);
   } finally {
     try {
-      tmux('kill-session', '-t', s);
+      tmux(...(serverOptions ? ['kill-server'] : ['kill-session', '-t', s]));
     } catch {
       // already gone
     }
@@ -118,10 +133,33 @@ test('tmux 80×24: bursts in one send-keys are every key; ctrl+space folds; the 
   });
 });
 
-/** The text of the row drawn inverse (the cursor) in a screen captured with its escapes. */
+/**
+ * The text drawn inverse in the file tree pane (its cursor row), from a screen captured with its escapes: the
+ * layers pane's selected row is inverse too, so only an inverse run that starts right of the screen's middle-left
+ * (where the tree pane begins) counts.
+ */
 function cursorLine(screen: string): string {
-  const line = screen.split('\n').find((l) => /\u001b\[[0-9;]*\b7m/.test(l)) ?? '';
-  return line.replace(/\u001b\[[0-9;]*m/g, '');
+  const width = Math.max(...screen.split('\n').map((l) => [...l.replace(/\u001b\[[0-9;]*m/g, '')].length));
+  for (const line of screen.split('\n')) {
+    let column = 0;
+    let run: { from: number; text: string } | undefined;
+    for (const part of line.split(/(\u001b\[[0-9;]*m)/)) {
+      const sgr = /^\u001b\[([0-9;]*)m$/.exec(part);
+      if (sgr) {
+        const params = sgr[1]!.split(';');
+        if (params.includes('7')) run ??= { from: column, text: '' };
+        else if (run && (params.includes('27') || params.includes('0') || sgr[1] === '')) {
+          if (run.from > width * 0.3) return run.text;
+          run = undefined;
+        }
+        continue;
+      }
+      if (run) run.text += part;
+      column += [...part].length;
+    }
+    if (run && run.from > width * 0.3) return run.text;
+  }
+  return '';
 }
 
 test('tmux: / searches with the whole tree in view, n and N jump between the matches and wrap', async () => {
@@ -167,6 +205,43 @@ test('tmux: aggregated mode shows what came and went as X, magenta, and as X alo
       await t.waitFor(/EXIT=0/);
     });
   }
+});
+
+test('tmux: y copies the selected path with OSC 52 — into tmux\'s paste buffer with set-clipboard on, dropped by its default', async () => {
+  const copy = async (setting: string): Promise<string | undefined> => {
+    let buffer: string | undefined;
+    await inTmux(
+      120,
+      30,
+      fathom(DIVE_FIXTURE),
+      async (t) => {
+        await t.waitFor(/Layer 0 \(everything added\)/);
+        // layer 0 sorted by size: busybox's /bin is the first row; then down to its first file
+        t.keys('Tab', 'y');
+        await t.waitFor(/^copied \/bin \(OSC 52\)/m);
+        t.keys('Right', 'j', 'y');
+        const s = await t.waitFor(/^copied \/bin\/\S+ \(OSC 52\)/m);
+        const path = /^copied (\S+) \(OSC 52\)/m.exec(s)![1]!;
+        assert.ok(cursorLine(t.screen(true)).includes(` ${path.slice('/bin/'.length)}`), `${path} is the row under the cursor: ${cursorLine(t.screen(true))}`);
+        await sleep(200);
+        try {
+          buffer = t.tmux('show-buffer');
+          assert.equal(buffer, path, 'the last copy');
+        } catch {
+          buffer = undefined;
+        }
+        // the sequence draws nothing: no text of it (L2Jpbi is base64 of /bin) and the frame whole
+        assert.doesNotMatch(t.screen(), /52;c|L2Jpbi|Ptmux/);
+        assert.match(t.screen(), /^╭─+╮╭─+╮$/m);
+        t.keys('q');
+        await t.waitFor(/EXIT=0/);
+      },
+      [['set-clipboard', setting]],
+    );
+    return buffer;
+  };
+  assert.match((await copy('on')) ?? '', /^\/bin\/./);
+  assert.equal(await copy('external'), undefined, 'tmux keeps no buffer from an application by default');
 });
 
 test('tmux 50×14: the borders hold, help scrolls to its last line', async () => {

@@ -28,7 +28,8 @@ function useTerminalSize(): { columns: number; rows: number } {
 }
 
 /** dive's layout: layers, layer details and image details on the left, the file tree on the right. */
-export function App({ browser }: { browser: Browser }) {
+/** `onCopy`: the terminal side's clipboard, given each text a key asked to copy. */
+export function App({ browser, onCopy }: { browser: Browser; onCopy?: (text: string) => void }) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [s, setState] = useState(browser.state);
@@ -46,7 +47,9 @@ export function App({ browser }: { browser: Browser }) {
 
   useInput((input, key) => {
     for (const k of splitKeys(input, key)) {
+      const copied = browser.state.copy;
       browser.press(k);
+      if (browser.state.copy && browser.state.copy !== copied) onCopy?.(browser.state.copy.text);
       if (browser.state.quit) break;
     }
     if (browser.state.quit) exit();

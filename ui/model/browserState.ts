@@ -46,6 +46,8 @@ export interface BrowserState {
   /** The path the history overlay is about. */
   readonly historyPath: string;
   readonly message: string | undefined;
+  /** The last text to copy to the clipboard: a new object for each copy, which the terminal side writes out. */
+  readonly copy: { readonly text: string } | undefined;
   readonly quit: boolean;
 }
 
@@ -75,6 +77,7 @@ export const INITIAL_STATE: BrowserState = {
   overlayCursor: 0,
   historyPath: '',
   message: undefined,
+  copy: undefined,
   quit: false,
 };
 

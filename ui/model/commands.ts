@@ -127,6 +127,8 @@ const FILES_PANE: CommandTable = {
   }),
   right: withRow((_, s, row) => (row.hasChildren && row.collapsed ? toggleCollapse(s, row.node) : undefined)),
   history: withRow((_, s, row) => ({ ...s, overlay: 'history', overlayCursor: 0, historyPath: row.node.path })),
+  // the model only says what to copy; the terminal side (runTui) writes it out as OSC 52
+  copyPath: withRow((_, s, row) => ({ ...s, copy: { text: row.node.path }, message: `copied ${row.node.path} (OSC 52)` })),
 };
 
 const OVERLAY: CommandTable = {

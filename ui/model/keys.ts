@@ -15,13 +15,13 @@ export type Action =
   | 'quit' | 'help' | 'toggleFocus' | 'up' | 'down' | 'left' | 'right' | 'pageUp' | 'pageDown'
   | 'collapse' | 'collapseAll' | 'compareAll' | 'compareLayer' | 'compareBase'
   | 'hideAdded' | 'hideRemoved' | 'hideModified' | 'hideUnmodified'
-  | 'filter' | 'search' | 'searchNext' | 'searchPrevious' | 'sortToggle' | 'sortSize' | 'attributes' | 'treeGuideLines' | 'wrapTree' | 'waste' | 'wasteList' | 'findings' | 'history';
+  | 'filter' | 'search' | 'searchNext' | 'searchPrevious' | 'sortToggle' | 'sortSize' | 'attributes' | 'treeGuideLines' | 'wrapTree' | 'waste' | 'wasteList' | 'findings' | 'history' | 'copyPath';
 
 export type KeyBindings = Readonly<Record<Action, readonly string[]>>;
 
 /**
  * dive 0.12's defaults (cmd/root.go's `keybinding.*`), plus q to quit, ? for help, / to search (n, N), s to sort by
- * size, t for tree guide lines, w for waste, f for findings, i for a path's history.
+ * size, t for tree guide lines, w for waste, f for findings, i for a path's history, y to copy a path.
  */
 export const DEFAULT_KEYS: KeyBindings = {
   quit: ['q', 'ctrl+c'],
@@ -56,6 +56,7 @@ export const DEFAULT_KEYS: KeyBindings = {
   wasteList: ['W'],
   findings: ['f'],
   history: ['i'],
+  copyPath: ['y'],
 };
 
 export const ACTION_HELP: Readonly<Record<Action, string>> = {
@@ -90,6 +91,7 @@ export const ACTION_HELP: Readonly<Record<Action, string>> = {
   wasteList: 'every wasted file: who wrote it, who hid it',
   findings: 'rule findings',
   history: 'files: every layer that touched the selected path',
+  copyPath: 'files: copy the selected path to the clipboard (OSC 52)',
 };
 
 function describe(k: KeyPress): string[] {
