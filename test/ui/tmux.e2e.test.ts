@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from '../helpers/runCli.js';
@@ -66,7 +66,10 @@ async function inTmux(columns: number, rows: number, command: string, body: (t: 
     await body(t);
   } finally {
     try {
+      // tmux leaves a killed server's socket file behind
+      const socket = serverOptions ? tmux('display-message', '-p', '#{socket_path}').trim() : undefined;
       tmux(...(serverOptions ? ['kill-server'] : ['kill-session', '-t', s]));
+      if (socket) rmSync(socket, { force: true });
     } catch {
       // already gone
     }
