@@ -9,41 +9,16 @@ import { Worker } from 'node:worker_threads';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { open, read, close } = require('node:fs');
-// Two read buffers per range, reused: the next read runs on libuv's threads while this one is hashed, and no
-// fresh 1 MiB buffer per read is made (external memory that makes V8 collect every ~64 MB read).
-const PIECE = 1 << 20;
-const free = [];
+const { createReadStream } = require('node:fs');
 const reads = new Map();
-const call = (f, ...args) => new Promise((resolve, reject) => f(...args, (err, v) => (err ? reject(err) : resolve(v))));
 async function hashRange(m) {
   const raw = createHash('sha256');
-  const job = { cancelled: false };
-  reads.set(m.id, job);
-  const bufs = [free.pop() ?? Buffer.allocUnsafeSlow(PIECE), free.pop() ?? Buffer.allocUnsafeSlow(PIECE)];
-  const end = m.offset + m.size;
-  let fd;
-  let next;
+  const abort = new AbortController();
+  reads.set(m.id, abort);
   try {
-    fd = await call(open, m.path, 'r');
-    const readAt = (i, pos) => (pos < end ? call(read, fd, bufs[i], 0, Math.min(PIECE, end - pos), pos) : Promise.resolve(0));
-    let pos = m.offset;
-    next = readAt(0, pos);
-    for (let i = 0; ; i ^= 1) {
-      const n = await next;
-      next = undefined;
-      if (n === 0 || job.cancelled) break;
-      pos += n;
-      next = readAt(i ^ 1, pos);
-      raw.update(bufs[i].subarray(0, n));
-    }
-    if (job.cancelled) throw new Error('cancelled');
+    for await (const c of createReadStream(m.path, { start: m.offset, end: m.offset + m.size - 1, highWaterMark: 1 << 20, signal: abort.signal })) raw.update(c);
   } finally {
-    // a read still in flight writes into its buffer: wait for it before the buffers are reused or the file closed
-    await next?.catch(() => {});
     reads.delete(m.id);
-    free.push(...bufs);
-    if (fd !== undefined) close(fd, () => {});
   }
   return raw.digest('hex');
 }
@@ -61,7 +36,7 @@ parentPort.on('message', (m) => {
       (e) => parentPort.postMessage({ type: 'range', id: m.id, error: String(e && e.message || e) }),
     );
   } else if (m.type === 'cancel') {
-    const job = reads.get(m.id); if (job) job.cancelled = true;
+    reads.get(m.id)?.abort();
   } else if (m.type === 'drop') {
     hashes.delete(m.id);
   } else if (m.type === 'digest') {
