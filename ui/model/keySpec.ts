@@ -5,7 +5,7 @@
  * the key as the terminal sends it, so two names for the same byte are the same binding: ctrl+m and enter are 0x0d,
  * ctrl+i is Tab, ctrl+2 and ctrl+tilde are ctrl+space (NUL), ctrl+7, ctrl+underscore and ctrl+slash are 0x1f.
  *
- * Where dive is stricter fathom accepts what is unambiguous: any single character (dive takes letters only, so
+ * Where dive is stricter fathom accepts what is unambiguous, such as a single character (dive takes letters only, so
  * `?` is fathom's), spaces around a name (dive refuses `ctrl+c, q` for the space before q), any letter case in a
  * named key (`Ctrl+F`, `PgUp`).
  */
