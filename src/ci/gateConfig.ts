@@ -38,7 +38,7 @@ let explorer: Promise<Explorer> | undefined;
 let yamlModule: Promise<YamlModule> | undefined;
 
 // both are CommonJS: node's loader (and tsx) name their exports, esbuild's bundle has them as the default only
-const loadYaml = () => (yamlModule ??= import('yaml').then((y) => ('parseDocument' in y ? y : (y as { default: YamlModule }).default)));
+export const loadYaml = (): Promise<YamlModule> => (yamlModule ??= import('yaml').then((y) => ('parseDocument' in y ? y : (y as { default: YamlModule }).default)));
 
 /**
  * cosmiconfig and the YAML parser, loaded when there is a file to read: together they are a third of the code a

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadYaml } from '../ci/gateConfig.js';
 import { ConfigError } from '../errors.js';
 
 /** Where to look: the process's view of it, passed in so a test (or a child's environment) can say. */
@@ -56,9 +57,7 @@ export async function readDiveConfig(p: DiveConfigPlaces): Promise<{ file: strin
     throw new ConfigError(`${file}: cannot read the dive config (${code ?? (err as Error).message})`);
   }
   // loaded only when there is a file: most runs have none
-  const y = await import('yaml');
-  // CommonJS in esbuild's bundle: the default export only
-  const parse = y.parse ?? y.default.parse;
+  const { parse } = await loadYaml();
   try {
     return { file, raw: parse(text, { version: '1.1' }) };
   } catch (err) {
