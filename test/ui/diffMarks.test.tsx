@@ -1,11 +1,15 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { loadImage } from '../../src/archive/loadImage.js';
+import { Kind } from '../../src/model/kinds.js';
 import { PathTable } from '../../src/model/pathTable.js';
 import { Browser } from '../../ui/model/browser.js';
 import { chunksOf, dockerArchive, type TarItem } from '../helpers/buildArchive.js';
 import { KEY, renderBrowser } from '../helpers/inkApp.js';
+import { IMAGES, sharedAvailable } from '../helpers/shared.js';
 
 // `fathom diff` on a terminal: the browser on HEAD with its tree marked against BASE's final filesystem (A/M/R and
 // the change kinds), filtered to the changed paths with ctrl+u as in dive. Two real archives made with tar-stream.
@@ -50,4 +54,33 @@ test('the browser of a diff opens on HEAD marked against BASE, with the change k
   await press('\u0004');
   assert.equal(b.state.compare, 'base');
   unmount();
+});
+
+// A hard link's entry holds no bytes (tar writes size 0 for it, and Go's archive/tar, dive's reader, reports that
+// size), so dive counts it 0 in its directory sizes, as the layer browser does; against BASE the browser counted
+// its target's whole content instead, once per link: each of busybox's ~400 links as 1 MB, bin/ as 423 MB.
+test('against BASE a hard link counts 0 bytes in its directory, as dive and the layer browser count it (shared busybox images)', { skip: sharedAvailable() ? false : 'no shared images' }, async () => {
+  const table = new PathTable();
+  const archive = (name: string) => join(IMAGES, 'corpus', 'docker-archive', `${name}.tar`);
+  const open = (name: string) => loadImage(createReadStream(archive(name), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, name, { defaultPlatform: 'linux/amd64', paths: table });
+  const [bb, links] = [await open('busybox-base'), await open('links-tiny')];
+  // links-tiny's layer 1: usr/local/bin/busybox-hardlink-to-base-file, a hard link (tar -tv: "h… 0 … link to bin/busybox")
+  const link = '/usr/local/bin/busybox-hardlink-to-base-file';
+  const sizes = (b: Browser) => {
+    const view = b.treeView();
+    const sizeOf = (path: string) => view.state.size[b.tree.nodeOf(path)!.id]!;
+    return [sizeOf(link), sizeOf('/usr/local/bin'), sizeOf('/usr')];
+  };
+  const input = { image: links, analysis: analyzeImage(links), checks: [], baseLayers: 1 };
+  const vsBase = new Browser({ ...input, against: { name: 'busybox-base', files: bb.files } });
+  assert.equal(vsBase.state.compare, 'base');
+  assert.equal(vsBase.tree.files.kind(vsBase.tree.files.visibleId(vsBase.tree.nodeOf(link)!.pathId)), Kind.hardlink);
+  assert.deepEqual(sizes(vsBase), [0, 0, 0]);
+  // the same tree in the layer browser at HEAD's last layer, aggregated (everything since layer 0)
+  const layers = new Browser(input, undefined, { aggregated: true });
+  for (let i = 0; i < links.layers.length - 1; i++) layers.press({ input: 'j', ctrl: false, meta: false, shift: false });
+  assert.equal(layers.state.layer, links.layers.length - 1);
+  assert.deepEqual(sizes(layers), [0, 0, 0]);
+  // the link's target is still its 1,982,256 bytes, once
+  assert.equal(vsBase.treeView().state.size[vsBase.tree.nodeOf('/bin/busybox')!.id], 1982256);
 });

@@ -41,7 +41,9 @@ export function baseState(tree: FileTree, layer: number, base: ImageFiles): Laye
     const before = base.visibleId(node.pathId);
     if (now >= 0) {
       present[id] = 1;
-      if (files.kind(now) !== Kind.dir) bytes += files.size(files.contentOf(now));
+      // a hard link's own entry, 0 bytes, as dive and the layer browser count it: its target's content is counted
+      // once, at the target, not again for each link
+      if (files.kind(now) !== Kind.dir) bytes += files.size(now);
       if (before < 0 && id !== 0) mark[id] = ADDED;
       else if (before >= 0) {
         const diff = differences(base, before, files, now);
@@ -51,7 +53,7 @@ export function baseState(tree: FileTree, layer: number, base: ImageFiles): Laye
     } else if (before >= 0) {
       present[id] = 1;
       mark[id] = REMOVED;
-      bytes = removedBytes + (base.kind(before) !== Kind.dir ? base.size(base.contentOf(before)) : 0);
+      bytes = removedBytes + (base.kind(before) !== Kind.dir ? base.size(before) : 0);
     } else if (shown > 0 || id === 0) {
       // a directory only implied by what is below it
       present[id] = 1;
