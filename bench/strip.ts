@@ -13,6 +13,7 @@ import { planReview, review } from '../src/review/review.js';
 import { openArchiveFile } from '../src/source/openArchive.js';
 import { planStrip } from '../src/strip/plan.js';
 import { PROFILES } from '../src/strip/profiles.js';
+import { fromArchiveFile } from '../src/strip/sourceBytes.js';
 import { writeStrippedImage } from '../src/strip/writeArchive.js';
 
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
@@ -32,7 +33,7 @@ export async function stripBench(archive: string, floorSeconds: number, repeats:
       const plan = planStrip(r, { keep: ['/**'], profiles: new Set(PROFILES) });
       best.plan = Math.min(best.plan, seconds(t));
       t = process.hrtime.bigint();
-      const w = await writeStrippedImage(plan, image, r.tree, { source: archive, output: join(dir, 'out.tar'), format: 'docker', epoch: 0 });
+      const w = await writeStrippedImage(plan, image, r.tree, { source: fromArchiveFile(archive), output: join(dir, 'out.tar'), format: 'docker', epoch: 0 });
       best.write = Math.min(best.write, seconds(t));
       kept = plan.kept.length;
       bytes = w.archiveBytes;

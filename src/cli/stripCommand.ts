@@ -6,8 +6,10 @@ import { loadForReview } from '../review/loadForReview.js';
 import { isRegistrySource } from '../source/openImageRef.js';
 import { planStrip, whyKept } from '../strip/plan.js';
 import { planJson, planListing, planSummary } from '../strip/planReport.js';
+import { fromRegistry } from '../strip/registryBytes.js';
 import { PROFILES, type ProfileName } from '../strip/profiles.js';
 import { smokeTest, type SmokeResult } from '../strip/smoke.js';
+import { fromArchiveFile } from '../strip/sourceBytes.js';
 import { startRegressions } from '../strip/verifyOutput.js';
 import { writeStrippedImage, type ArchiveFormat } from '../strip/writeArchive.js';
 import { openSource, writeReportFile, type AnalyzeArgs } from './analyzeCommand.js';
@@ -58,11 +60,14 @@ export async function runStrip(args: StripArgs): Promise<number> {
   const gate = await loadGateConfig({ cwd: process.cwd(), ...(args.ciConfig !== undefined ? { explicit: args.ciConfig } : {}), overrides: {} });
   const reviewPlan = planReview({ gate, today: new Date().toISOString().slice(0, 10) });
   const source = await openSource(args.ref!, args);
-  // the kept files are read again by offset: a stream (stdin, an engine, a registry) cannot be
-  const archiveFile = !isRegistrySource(source) ? source.path : undefined;
-  if ((args.o || args.smoke?.length) && archiveFile === undefined) {
+  // the kept files are read a second time: by offset from an archive file, by digest from a registry; a stream
+  // (stdin, an engine) cannot be read again
+  const secondRead = isRegistrySource(source) ? fromRegistry(source) : source.path !== undefined ? fromArchiveFile(source.path) : undefined;
+  if ((args.o || args.smoke?.length) && secondRead === undefined) {
     const what = args.o ? '-o' : '--smoke';
-    throw new InputError(`${source.name}: strip ${what} reads the kept files from the archive a second time, so it needs an archive file; save the image first (docker save IMAGE -o image.tar) — --plan works on any source`);
+    throw new InputError(
+      `${source.name}: strip ${what} reads the kept files a second time, so it needs an archive file or a registry reference; save the image first (docker save IMAGE -o image.tar) — --plan works on any source`,
+    );
   }
   const select = { ...(args.image !== undefined ? { image: String(args.image) } : {}), ...(args.platform ? { platform: args.platform } : {}), defaultPlatform: hostPlatform() };
   const image = await withBatchGc(() => loadForReview({ source, select }, (s) => createProgress(process.stderr, isRegistrySource(s) ? undefined : s.size)));
@@ -78,7 +83,7 @@ export async function runStrip(args: StripArgs): Promise<number> {
   if (args.why === undefined) (args.o ? process.stderr : out).write(planSummary(plan, source.name));
   let smokeFailed = false;
   if (plan.refusals.length === 0 && args.smoke?.length) {
-    const results = await smokeTest(plan, image, r.tree, archiveFile!, args.smoke);
+    const results = await smokeTest(plan, image, r.tree, secondRead!, args.smoke);
     for (const s of results) process.stderr.write(smokeLine(s));
     smokeFailed = results.some((s) => !s.same);
   }
@@ -87,7 +92,7 @@ export async function runStrip(args: StripArgs): Promise<number> {
   if (plan.refusals.length === 0 && !smokeFailed && args.o && !args.plan) {
     const tag = args.tag ? { tag: args.tag } : image.tags[0] ? { tag: `${image.tags[0]}-stripped`.replace(/^([^:]*)-stripped$/, '$1:stripped') } : {};
     const verify = (file: string) => startRegressions(file, r, reviewPlan);
-    const w = await writeStrippedImage(plan, image, r.tree, { source: archiveFile!, output: args.o, format, epoch, verify, ...tag });
+    const w = await writeStrippedImage(plan, image, r.tree, { source: secondRead!, output: args.o, format, epoch, verify, ...tag });
     regressed = w.refused.length > 0;
     for (const why of w.refused) process.stderr.write(`refused: ${why}\n`);
     if (regressed) process.stderr.write(`no image written to ${args.o}\n`);

@@ -10,7 +10,7 @@ import type { Image } from '../model/imageTypes.js';
 import { baseName } from '../model/paths.js';
 import type { KeptPath } from './closure.js';
 import type { StripPlan } from './plan.js';
-import { readSourceBytes, type SourceBytes } from './sourceBytes.js';
+import type { SecondRead, SourceBytes } from './sourceBytes.js';
 
 /** One smoke command's outcome in one filesystem. */
 export interface SmokeRun {
@@ -152,7 +152,7 @@ function firstMissing(run: SmokeRun, plan: StripPlan): string | undefined {
  * a chroot of both with the image's Env, User and WorkingDir, and compare exit status and output. Removed afterwards,
  * whatever happens. Needs root (chroot, owners).
  */
-export async function smokeTest(plan: StripPlan, image: Image, tree: MergedTree, archive: string, commands: readonly string[]): Promise<SmokeResult[]> {
+export async function smokeTest(plan: StripPlan, image: Image, tree: MergedTree, source: SecondRead, commands: readonly string[]): Promise<SmokeResult[]> {
   if (process.getuid?.() !== 0) throw new ConfigError('--smoke needs root: it unpacks both filesystems with their owners and runs each command in a chroot');
   const dir = await mkdtemp(join(tmpdir(), 'fathom-smoke-'));
   try {
@@ -163,7 +163,7 @@ export async function smokeTest(plan: StripPlan, image: Image, tree: MergedTree,
       const c = contentOf(tree, entry);
       if (c && c.size > 0) (wanted.get(c.layer) ?? wanted.set(c.layer, new Set()).get(c.layer)!).add(c.path);
     }
-    const bytes = await readSourceBytes(archive, image, wanted, dir);
+    const bytes = await source(image, wanted, dir);
     try {
       await unpack(join(dir, 'original'), all, tree, bytes);
       await unpack(join(dir, 'stripped'), plan.kept.map((k) => ({ path: k.path, ...(k.entry ? { entry: k.entry } : {}), ...(k.made ? { made: k.made } : {}) })), tree, bytes);

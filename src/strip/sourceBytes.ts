@@ -36,6 +36,9 @@ export interface SourceBytes {
   close(): Promise<void>;
 }
 
+/** Where the second read goes: the source archive file again, or the registry blob by blob. */
+export type SecondRead = (image: Image, wanted: ReadonlyMap<number, ReadonlySet<string>>, spoolDir: string) => Promise<SourceBytes>;
+
 const key = (layer: number, path: string) => `${layer}\0${path}`;
 const outerPath = (name: string) => posix.normalize(name).replace(/^(\.\/)+/, '').replace(/^\/+/, '').replace(/\/$/, '');
 
@@ -44,17 +47,94 @@ async function drain(body: AsyncIterable<Buffer>): Promise<void> {
 }
 
 /**
+ * The kept files of the layers walked, found: by offset in the archive file when the layer lies there plain
+ * (`blobAt` its first byte), else copied into one spool file under the work directory as their bytes stream past.
+ */
+export class KeptFiles {
+  private readonly located = new Map<string, Located>();
+  private readonly devices = new Map<string, DeviceNumbers>();
+  private readonly spoolPath: string;
+  private readonly spool: number;
+  private spoolAt = 0;
+
+  constructor(
+    spoolDir: string,
+    private readonly name: string,
+  ) {
+    this.spoolPath = join(spoolDir, 'spool');
+    this.spool = openSync(this.spoolPath, 'w', 0o600);
+  }
+
+  /** A parser for one layer's tar: it notes (or spools) each file of `want` and each device's numbers. */
+  layer(index: number, want: ReadonlySet<string>, what: string, blobAt?: number): TarParser {
+    let current: { key: string; at: number; size: number } | undefined;
+    // the synchronous parser: one callback per member, no promise per entry (a layer may hold 100,000 files)
+    return new TarParser(what, {
+      entry: (h) => {
+        const p = normalizeTarPath(h.name);
+        current = undefined;
+        if (!want.has(p)) return;
+        if (h.type === 'character-device' || h.type === 'block-device') this.devices.set(key(index, p), { major: h.devmajor, minor: h.devminor });
+        if (h.type !== 'file' && h.type !== 'contiguous-file') return;
+        if (blobAt !== undefined) this.located.set(key(index, p), { in: 'archive', offset: blobAt + h.byteOffset, size: h.size });
+        else current = { key: key(index, p), at: this.spoolAt, size: 0 };
+      },
+      data: (c) => {
+        if (!current) return;
+        writeSync(this.spool, c);
+        this.spoolAt += c.length;
+        current.size += c.length;
+      },
+      end: () => {
+        if (current) this.located.set(current.key, { in: 'spool', offset: current.at, size: current.size });
+        current = undefined;
+      },
+    });
+  }
+
+  /** The spool is written; the kept files are read from it (and `archive`, the source file, when there is one). */
+  async finish(config: Buffer, archive?: FileHandle): Promise<SourceBytes> {
+    closeSync(this.spool);
+    const spoolFile = await open(this.spoolPath, 'r');
+    return {
+      config,
+      read: (layer, path) => {
+        const at = this.located.get(key(layer, path));
+        if (!at) throw new InputError(`${this.name}: ${path} of layer ${layer} was not found on the second read (did the image change?)`);
+        return ranged(at.in === 'archive' ? archive! : spoolFile, at.offset, at.size);
+      },
+      device: (layer, path) => this.devices.get(key(layer, path)),
+      close: async () => {
+        await archive?.close();
+        await spoolFile.close();
+      },
+    };
+  }
+
+  /** Left unfinished (the read failed): the spool's descriptor is closed. */
+  abandon(): void {
+    try {
+      closeSync(this.spool);
+    } catch {
+      // already closed by finish
+    }
+  }
+}
+
+/** The second read from the source archive file, as `readSourceBytes` does it. */
+export const fromArchiveFile =
+  (archive: string): SecondRead =>
+  (image, wanted, spoolDir) =>
+    readSourceBytes(archive, image, wanted, spoolDir);
+
+/**
  * One more pass over the source archive (a regular file) for the kept files: a plain layer of a plain archive is only
  * walked (its files are read later by offset, straight from the archive); a compressed layer's kept files are copied
  * into a spool file under `spoolDir` as they stream, since a compressed stream cannot be read by offset. Layers with
  * no kept file are skipped unread; nothing else is held in memory but the offsets.
  */
 export async function readSourceBytes(archive: string, image: Image, wanted: ReadonlyMap<number, ReadonlySet<string>>, spoolDir: string): Promise<SourceBytes> {
-  const located = new Map<string, Located>();
-  const devices = new Map<string, DeviceNumbers>();
-  const spoolPath = join(spoolDir, 'spool');
-  const spool = openSync(spoolPath, 'w', 0o600);
-  let spoolAt = 0;
+  const kept = new KeptFiles(spoolDir, archive);
   let config: Buffer | undefined;
   const layerAt = new Map(image.layers.map((l) => [l.archivePath, l]));
   const configHex = image.id.replace(/^sha256:/, '');
@@ -79,54 +159,21 @@ export async function readSourceBytes(archive: string, image: Image, wanted: Rea
         continue;
       }
       const byOffset = !outerCompressed && layer.compression === 'none';
-      const blobAt = header.byteOffset;
-      let current: { key: string; at: number; size: number } | undefined;
-      // the synchronous parser: one callback per member, no promise per entry (a layer may hold 100,000 files)
-      const parser = new TarParser(`${archive}: ${path}`, {
-        entry: (h) => {
-          const p = normalizeTarPath(h.name);
-          current = undefined;
-          if (!want.has(p)) return;
-          if (h.type === 'character-device' || h.type === 'block-device') devices.set(key(layer.index, p), { major: h.devmajor, minor: h.devminor });
-          if (h.type !== 'file' && h.type !== 'contiguous-file') return;
-          if (byOffset) located.set(key(layer.index, p), { in: 'archive', offset: blobAt + h.byteOffset, size: h.size });
-          else current = { key: key(layer.index, p), at: spoolAt, size: 0 };
-        },
-        data: (c) => {
-          if (!current) return;
-          writeSync(spool, c);
-          spoolAt += c.length;
-          current.size += c.length;
-        },
-        end: () => {
-          if (current) located.set(current.key, { in: 'spool', offset: current.at, size: current.size });
-          current = undefined;
-        },
-      });
+      const parser = kept.layer(layer.index, want, `${archive}: ${path}`, byOffset ? header.byteOffset : undefined);
       for await (const c of decompress(body, layer.compression, `${archive}: ${path}`)) parser.write(c);
       parser.finish();
     }
-  } finally {
-    closeSync(spool);
+  } catch (err) {
+    kept.abandon();
+    await input.close();
+    throw err;
   }
   if (!config) {
+    kept.abandon();
     await input.close();
     throw new InputError(`${archive}: the image config ${image.id} is not in the archive on the second read (did the file change?)`);
   }
-  const spoolFile = await open(spoolPath, 'r');
-  return {
-    config,
-    read: (layer, path) => {
-      const at = located.get(key(layer, path));
-      if (!at) throw new InputError(`${archive}: ${path} of layer ${layer} was not found on the second read (did the file change?)`);
-      return ranged(at.in === 'archive' ? input : spoolFile, at.offset, at.size);
-    },
-    device: (layer, path) => devices.get(key(layer, path)),
-    close: async () => {
-      await input.close();
-      await spoolFile.close();
-    },
-  };
+  return kept.finish(config, input);
 }
 
 async function* ranged(file: FileHandle, offset: number, size: number): AsyncGenerator<Buffer> {

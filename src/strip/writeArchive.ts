@@ -8,13 +8,13 @@ import { ConfigError, InputError } from '../errors.js';
 import type { Image } from '../model/imageTypes.js';
 import type { KeptPath } from './closure.js';
 import type { StripPlan } from './plan.js';
-import { readSourceBytes, type SourceBytes } from './sourceBytes.js';
+import type { SecondRead, SourceBytes } from './sourceBytes.js';
 
 export type ArchiveFormat = 'docker' | 'oci';
 
 export interface WriteOptions {
-  /** The source archive file, read a second time for the kept files' bytes. */
-  readonly source: string;
+  /** The second read of the source for the kept files' bytes (the archive file again, or the registry). */
+  readonly source: SecondRead;
   readonly output: string;
   readonly format: ArchiveFormat;
   /** Seconds since the epoch for every time in the output (SOURCE_DATE_EPOCH; 0 when unset). */
@@ -248,7 +248,7 @@ export async function writeStrippedImage(plan: StripPlan, image: Image, tree: Me
       if (c && c.size > 0) want(c.layer, c.path);
       if (k.entry?.kind === 'char' || k.entry?.kind === 'block') want(k.entry.layer, k.path);
     }
-    const bytes = await readSourceBytes(opts.source, image, wanted, work);
+    const bytes = await opts.source(image, wanted, work);
     const mtime = new Date(opts.epoch * 1000);
     const partial = join(work, 'out.tar');
     const fd = openSync(partial, 'w', 0o644);

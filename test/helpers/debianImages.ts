@@ -32,6 +32,9 @@ const SOURCES = join(HERE, 'debianImages');
 const CACHE_FORMAT = '1';
 const STALE_MS = 24 * 3600 * 1000;
 
+/** nginx's data, which no loader names: its configuration, the site, its log and state directories, the pid file's. */
+export const NGINX_DATA = ['--keep', '/etc/nginx', '--keep', '/var/www', '--keep', '/var/lib/nginx', '--keep', '/var/log/nginx', '--keep', '/usr/share/nginx', '--keep', '/run'];
+
 export interface TlsGetFixture {
   readonly archive: string;
   /** What the program is asked to reach: the tests map it to 127.0.0.1 in the rootfs's /etc/hosts. */

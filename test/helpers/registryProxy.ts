@@ -18,7 +18,7 @@ export interface SeenRequest {
 export interface Canned {
   readonly status: number;
   readonly headers?: Record<string, string>;
-  readonly body?: string;
+  readonly body?: string | Buffer;
 }
 
 export interface ProxyOptions {

@@ -64,7 +64,7 @@ test('-o from stdin needs an archive file: one line, exit 2; --plan from stdin w
   const bytes = readFileSync(archive);
   const o = runCli(['strip', '-', '-o', join(work, 'x.tar')], { input: bytes });
   assert.equal(o.status, 2);
-  assert.match(o.stderr, /^fathom: stdin: strip -o reads the kept files from the archive a second time, so it needs an archive file; save the image first/);
+  assert.match(o.stderr, /^fathom: stdin: strip -o reads the kept files a second time, so it needs an archive file or a registry reference; save the image first/);
   assert.equal(o.stderr.split('\n').length, 2);
   const plan = runCli(['strip', '-', '--plan'], { input: bytes });
   assert.equal(plan.status, 0, plan.stderr);

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { debianImages, debianImagesUnavailable, type DebianImages } from '../helpers/debianImages.js';
+import { debianImages, debianImagesUnavailable, NGINX_DATA, type DebianImages } from '../helpers/debianImages.js';
 import { runCliAsync } from '../helpers/runCli.js';
 
 const unavailable = debianImagesUnavailable();
@@ -37,9 +37,6 @@ async function smoke(archive: string, args: string[]) {
   assert.deepEqual(readdirSync(outDir).filter((f) => f !== 'slim.tar'), [], 'no work file is left beside the output');
   return { r, written: existsSync(out) };
 }
-
-/** nginx's data, which no loader names. */
-const NGINX_DATA = ['--keep', '/etc/nginx', '--keep', '/var/www', '--keep', '/var/lib/nginx', '--keep', '/var/log/nginx', '--keep', '/usr/share/nginx', '--keep', '/run'];
 
 test('nginx without its configuration: nginx -t differs, the missing file is named, no image', async (t) => {
   if (unavailable) return t.skip(unavailable);

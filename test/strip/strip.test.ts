@@ -13,7 +13,7 @@ import { entrypointRunnable } from '../../rules/entrypointRunnable.js';
 import { shellFormOnScratch } from '../../rules/shellFormOnScratch.js';
 import { userNotFound } from '../../rules/userNotFound.js';
 import { chrootRun, freePort } from '../helpers/chroot.js';
-import { debianImages, debianImagesUnavailable, type DebianImages } from '../helpers/debianImages.js';
+import { debianImages, debianImagesUnavailable, NGINX_DATA, type DebianImages } from '../helpers/debianImages.js';
 import { httpGet, startNginx } from '../helpers/nginxChroot.js';
 import { PrivatePodman } from '../helpers/privatePodman.js';
 import { run } from '../helpers/ruleCases.js';
@@ -75,9 +75,6 @@ test('bash: stripped to bash, its loader and libraries; bash -c "echo ok" prints
   for (const lib of ['/usr/bin/bash', '/usr/lib/x86_64-linux-gnu/libc.so.6', '/usr/lib/x86_64-linux-gnu/libtinfo.so.6.4', '/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2']) assert.ok(files.includes(lib), lib);
   assert.ok(!files.includes('/usr/bin/perl'));
 });
-
-/** nginx's data, which no loader names: its configuration, the site, its log and state directories, the pid file's. */
-const NGINX_DATA = ['--keep', '/etc/nginx', '--keep', '/var/www', '--keep', '/var/lib/nginx', '--keep', '/var/log/nginx', '--keep', '/usr/share/nginx', '--keep', '/run'];
 
 test('nginx: stripped, loaded by podman, serves / with HTTP 200 from a chroot, workers as www-data', async (t) => {
   if (!needs(t)) return;

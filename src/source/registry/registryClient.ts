@@ -378,6 +378,20 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * A blob's bytes as they arrive, hashed as they pass: the iteration ends by throwing when they do not hash to
+   * `digest`, so a consumer acts on the bytes only once the loop is over.
+   */
+  async *verifiedBlob(digest: string, size: number, what: string): AsyncGenerator<Buffer> {
+    const hash = createHash('sha256');
+    for await (const c of this.blob(digest, size, what)) {
+      hash.update(c);
+      yield c;
+    }
+    const got = 'sha256:' + hash.digest('hex');
+    if (got !== digest) throw new RegistryError(`${what} is corrupt: its bytes hash to ${got}; the registry's copy is damaged or it was altered in transit`);
+  }
+
   /** A small blob (the config) whole, its digest checked. */
   async blobBytes(digest: string, size: number, max: number, what: string): Promise<Buffer> {
     if (size > max) throw new RegistryError(`${what}: ${size} bytes, more than the ${max} an image config may have`);

@@ -20,11 +20,22 @@ export interface RegistryLoadOptions {
   readonly paths?: PathTable;
 }
 
+/** Blobs of the image's repository by digest, each checked against its digest (strip's second read). */
+export interface RegistryBlobs {
+  /** The blob's bytes as they arrive; the iteration throws at its end when they do not hash to `digest`. */
+  blob(digest: string, size: number, what: string): AsyncIterable<Buffer>;
+  /** A small blob whole (a config: at most 64 MiB), its digest checked; `size` -1 when unknown. */
+  bytes(digest: string, size: number, what: string): Promise<Buffer>;
+  close(): void;
+}
+
 /** An image in a registry: nothing is fetched until `load`. */
 export interface RegistrySource {
   readonly kind: 'registry';
   readonly name: string;
   load(options: RegistryLoadOptions): Promise<Image>;
+  /** A new session with the registry (its own connections and token) for blobs the loaded image named. */
+  blobs(): RegistryBlobs;
 }
 
 /** Layers downloading at once: the one being parsed and the next two. */
@@ -173,6 +184,14 @@ export function registrySource(ref: RegistryReference, options: RegistryClientOp
       } finally {
         client.close();
       }
+    },
+    blobs() {
+      const client = new RegistryClient(ref, options);
+      return {
+        blob: (digest, size, what) => client.verifiedBlob(digest, size, what),
+        bytes: (digest, size, what) => client.blobBytes(digest, size, MAX_CONFIG_BYTES, what),
+        close: () => client.close(),
+      };
     },
   };
 }
