@@ -5,34 +5,21 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { installedPackages } from '../../src/analysis/packages.js';
 import { PackageDbReader } from '../../src/layer/packageDb.js';
 import { compareVersions } from '../../src/diff/versionOrder.js';
-import { debianImages, debianImagesUnavailable, type DebianImages } from '../helpers/debianImages.js';
+import { debianFixture } from '../helpers/debianFixture.js';
 import { which } from '../helpers/engines.js';
-import { PrivatePodman } from '../helpers/privatePodman.js';
 import { runCli } from '../helpers/runCli.js';
 import { loadFile } from '../helpers/shared.js';
 
-const unavailable = debianImagesUnavailable();
-let images: DebianImages;
-let podman: PrivatePodman;
-
-before(
-  async () => {
-    if (unavailable) return;
-    images = await debianImages();
-    podman = new PrivatePodman();
-  },
-  { timeout: 20 * 60 * 1000 },
-);
-after(() => podman?.close());
+const debian = debianFixture();
 
 /** dpkg-query over the image's own database, in the rootfs podman mounted: `name version` of each installed package. */
 async function dpkgQuery(archive: string): Promise<string[]> {
-  const image = await podman.load(archive);
-  const rootfs = (await podman.run(['image', 'mount', image.Id])).trim();
+  const image = await debian.podman.load(archive);
+  const rootfs = (await debian.podman.run(['image', 'mount', image.Id])).trim();
   const out = execFileSync('dpkg-query', ['--admindir', join(rootfs, 'var/lib/dpkg'), '-W', '-f', '${db:Status-Abbrev}|${Package}|${Version}\n'], { encoding: 'utf8' });
   return out
     .split('\n')
@@ -42,8 +29,8 @@ async function dpkgQuery(archive: string): Promise<string[]> {
 }
 
 test('the packages of the Debian fixtures are what dpkg-query reads from the same images', async (t) => {
-  if (unavailable) return t.skip(unavailable);
-  for (const archive of [images.bash, images.nginx]) {
+  if (!debian.needs(t)) return;
+  for (const archive of [debian.images.bash, debian.images.nginx]) {
     const found = installedPackages((await loadFile(archive)).files);
     assert.equal(found?.manager, 'dpkg');
     assert.deepEqual(found!.sources, ['/var/lib/dpkg/status']);
@@ -54,13 +41,13 @@ test('the packages of the Debian fixtures are what dpkg-query reads from the sam
 });
 
 test('fathom diff names the packages nginx adds over the bash image', async (t) => {
-  if (unavailable) return t.skip(unavailable);
+  if (!debian.needs(t)) return;
   const out = join(mkdtempSync(join(tmpdir(), 'fathom-packages-')), 'diff.json');
-  const r = runCli(['diff', images.bash, images.nginx, '--json', out]);
+  const r = runCli(['diff', debian.images.bash, debian.images.nginx, '--json', out]);
   assert.equal(r.status, 0, r.stderr);
   const d = JSON.parse(readFileSync(out, 'utf8')) as { packages: { added: Array<{ name: string; version: string }>; removed: unknown[]; changed: unknown[] } };
-  const before = new Set(await dpkgQuery(images.bash));
-  const expected = (await dpkgQuery(images.nginx)).filter((p) => !before.has(p));
+  const before = new Set(await dpkgQuery(debian.images.bash));
+  const expected = (await dpkgQuery(debian.images.nginx)).filter((p) => !before.has(p));
   assert.deepEqual(d.packages.added.map((p) => `${p.name} ${p.version}`).sort(), expected);
   assert.ok(expected.some((p) => p.startsWith('nginx ')));
   assert.deepEqual(d.packages.removed, []);

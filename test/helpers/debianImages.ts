@@ -15,7 +15,8 @@
  * under os.tmpdir()/fathom-debian-images/<hash of every input>: built once per machine, shared by every test process
  * of a run (a lock directory serialises concurrent builders), rebuilt when an input changes. CI starts clean and
  * pays the build once: 1.5-2 minutes here, most of it debootstrap (the test prints each step's time). Delete the
- * directory to force a rebuild; FATHOM_DEBIAN_MIRROR names another Debian mirror.
+ * directory to force a rebuild; FATHOM_DEBIAN_MIRROR names another Debian mirror. A test file takes them through
+ * debianFixture.ts, which also gives it a private podman.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';

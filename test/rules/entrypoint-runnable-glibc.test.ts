@@ -2,28 +2,15 @@
 // program whose needed GLIBC_2.34 was renamed GLIBC_2.99, in a Debian 12 image (glibc 2.36). fathom's finding must be
 // the line the image's own dynamic loader prints when the image is unpacked by podman and the program run in a chroot.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { entrypointRunnable } from '../../rules/entrypointRunnable.js';
 import type { Finding } from '../../rules/support/types.js';
 import { chrootRun } from '../helpers/chroot.js';
-import { debianImages, debianImagesUnavailable, type DebianImages } from '../helpers/debianImages.js';
-import { PrivatePodman } from '../helpers/privatePodman.js';
+import { debianFixture } from '../helpers/debianFixture.js';
 import { run } from '../helpers/ruleCases.js';
 import { loadFile } from '../helpers/shared.js';
 
-const unavailable = debianImagesUnavailable();
-let images: DebianImages;
-let podman: PrivatePodman;
-
-before(
-  async () => {
-    if (unavailable) return;
-    images = await debianImages();
-    podman = new PrivatePodman();
-  },
-  { timeout: 20 * 60 * 1000 },
-);
-after(() => podman?.close());
+const debian = debianFixture();
 
 const findings = async (archive: string) => {
   const outcome = run(entrypointRunnable, await loadFile(archive));
@@ -32,10 +19,10 @@ const findings = async (archive: string) => {
 };
 
 test('needs-glibc-2.99: the finding is the loader\'s own error line, and the only finding', async (t) => {
-  if (unavailable) return t.skip(unavailable);
-  const fx = images.newerGlibc;
+  if (!debian.needs(t)) return;
+  const fx = debian.images.newerGlibc;
   const found = await findings(fx.archive);
-  const { image, rootfs } = await podman.loadAndUnpack(fx.archive);
+  const { image, rootfs } = await debian.podman.loadAndUnpack(fx.archive);
   const refused = await chrootRun(rootfs, [fx.binary], { env: image.Config.Env ?? [] });
   assert.notEqual(refused.status, 0);
   assert.deepEqual(found.map((f) => f.message), [refused.stderr.trim()]);
@@ -44,6 +31,6 @@ test('needs-glibc-2.99: the finding is the loader\'s own error line, and the onl
 });
 
 test('the images whose programs run in a chroot (nginx, bash, tls-get) need no version their libraries lack', async (t) => {
-  if (unavailable) return t.skip(unavailable);
-  for (const archive of [images.nginx, images.bash, images.tlsGet.archive]) assert.deepEqual(await findings(archive), [], archive);
+  if (!debian.needs(t)) return;
+  for (const archive of [debian.images.nginx, debian.images.bash, debian.images.tlsGet.archive]) assert.deepEqual(await findings(archive), [], archive);
 });

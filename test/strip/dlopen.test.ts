@@ -9,13 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chrootRun } from '../helpers/chroot.js';
-import { debianImages, debianImagesUnavailable } from '../helpers/debianImages.js';
-import { PrivatePodman } from '../helpers/privatePodman.js';
+import { debianFixture } from '../helpers/debianFixture.js';
 import { runCliAsync } from '../helpers/runCli.js';
 
-const unavailable = debianImagesUnavailable();
+const debian = debianFixture();
 const work = mkdtempSync(join(tmpdir(), 'fathom-strip-dlopen-'));
-let podman: PrivatePodman;
 let archive: string;
 
 const PROGRAM = `#include <dlfcn.h>
@@ -31,33 +29,29 @@ int main(void) {
 
 before(
   async () => {
-    if (unavailable) return;
-    const images = await debianImages();
-    podman = new PrivatePodman();
+    if (debian.unavailable) return;
+    await debian.ready();
     const ctx = join(work, 'context');
     mkdirSync(ctx);
     writeFileSync(join(ctx, 'dl.c'), PROGRAM);
     execFileSync('cc', ['-O2', '-Wall', '-o', join(ctx, 'dl'), join(ctx, 'dl.c')]);
     writeFileSync(join(ctx, 'Containerfile'), 'FROM localhost/fathom-fixture/bash:5.2\nCOPY dl /app/dl\nCMD ["/app/dl"]\n');
-    await podman.run(['load', '-i', images.bash]);
-    await podman.run(['build', '--isolation', 'chroot', '--pull=never', '-f', join(ctx, 'Containerfile'), '-t', 'localhost/fathom-test/dlopen:1', ctx]);
+    await debian.podman.run(['load', '-i', debian.images.bash]);
+    await debian.podman.run(['build', '--isolation', 'chroot', '--pull=never', '-f', join(ctx, 'Containerfile'), '-t', 'localhost/fathom-test/dlopen:1', ctx]);
     archive = join(work, 'dlopen.tar');
-    await podman.run(['save', '--format', 'docker-archive', '-o', archive, 'localhost/fathom-test/dlopen:1']);
+    await debian.podman.run(['save', '--format', 'docker-archive', '-o', archive, 'localhost/fathom-test/dlopen:1']);
   },
   { timeout: 20 * 60 * 1000 },
 );
-after(async () => {
-  await podman?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+after(() => rmSync(work, { recursive: true, force: true }));
 
 test('dlopen("libm.so.6"): maybe needed in the plan and missing from the stripped image; --keep-dlopen keeps it and the program runs', async (t) => {
-  if (unavailable) return t.skip(unavailable);
+  if (!debian.needs(t)) return;
   const run = async (args: string[]) => {
     const out = join(work, `out-${args.length}.tar`);
     const r = await runCliAsync(['strip', archive, '-o', out, ...args]);
     assert.equal(r.status, 0, r.stderr);
-    const { image, rootfs } = await podman.loadAndUnpack(out);
+    const { image, rootfs } = await debian.podman.loadAndUnpack(out);
     return { stderr: r.stderr, run: await chrootRun(rootfs, ['/app/dl'], { env: image.Config.Env ?? [] }) };
   };
   const plain = await run([]);

@@ -9,17 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { debianImages, debianImagesUnavailable, NGINX_DATA, type DebianImages } from '../helpers/debianImages.js';
+import { debianFixture } from '../helpers/debianFixture.js';
+import { NGINX_DATA } from '../helpers/debianImages.js';
 import { blobDataPath, push, registryToolsMissing, startRegistry, type Registry } from '../helpers/registry.js';
 import { startRegistryProxy, type RegistryProxy } from '../helpers/registryProxy.js';
 import { runCliAsync, type CliResult } from '../helpers/runCli.js';
 import { loadFile } from '../helpers/shared.js';
 
 const run = promisify(execFile);
-const unavailable = debianImagesUnavailable() ?? registryToolsMissing();
+const debian = debianFixture({ podman: false });
+const unavailable = debian.unavailable ?? registryToolsMissing();
 const work = mkdtempSync(join(tmpdir(), 'fathom-strip-registry-'));
 const storage = join(work, 'storage');
-let images: DebianImages;
 let registry: Registry;
 /** In front of the registry for the tls-get image: records every request, and corrupts a blob on cue. */
 let proxy: RegistryProxy;
@@ -29,11 +30,11 @@ const blobGets = new Map<string, number>();
 before(
   async () => {
     if (unavailable) return;
-    images = await debianImages();
+    await debian.ready();
     registry = await startRegistry({ dir: join(work, 'registry'), storage });
     // skopeo compresses the docker archive's plain layers (gzip); --preserve-digests keeps them plain
-    await push(`docker-archive:${images.nginx}`, registry, 'fixture/nginx:gzip', { format: 'v2s2' });
-    await push(`docker-archive:${images.tlsGet.archive}`, registry, 'fixture/tls-get:plain');
+    await push(`docker-archive:${debian.images.nginx}`, registry, 'fixture/nginx:gzip', { format: 'v2s2' });
+    await push(`docker-archive:${debian.images.tlsGet.archive}`, registry, 'fixture/tls-get:plain');
     proxy = await startRegistryProxy({
       upstream: () => registry.host,
       answer: (req) => {
@@ -45,7 +46,7 @@ before(
       },
     });
   },
-  { timeout: 20 * 60 * 1000 },
+  { timeout: 5 * 60 * 1000 },
 );
 after(async () => {
   await proxy?.close();
@@ -85,7 +86,7 @@ test('nginx by digest from a registry (gzip layers): the same bytes as the strip
   const ref = await byDigest(registry.host, 'fixture/nginx:gzip');
   const fromRegistry = await strip(ref, NGINX_DATA);
   assert.equal(fromRegistry.r.status, 0, fromRegistry.r.stderr);
-  const fromArchive = await strip(images.nginx, NGINX_DATA);
+  const fromArchive = await strip(debian.images.nginx, NGINX_DATA);
   assert.equal(fromArchive.r.status, 0, fromArchive.r.stderr);
   assert.ok(await cmp(fromRegistry.out, fromArchive.out), `${fromRegistry.out} and ${fromArchive.out} differ`);
   // fathom's reader checks every digest and diff_id of what was written; the stripped image kept nginx
@@ -103,7 +104,7 @@ test('tls-get by digest (plain layers): only the layers holding kept files are f
   // second read fetches the other three again and not that one
   const fromRegistry = await strip(ref, ['--no-ca-certs', '--json', join(work, 'tls-get-plan.json')]);
   assert.equal(fromRegistry.r.status, 0, fromRegistry.r.stderr);
-  const fromArchive = await strip(images.tlsGet.archive, ['--no-ca-certs']);
+  const fromArchive = await strip(debian.images.tlsGet.archive, ['--no-ca-certs']);
   assert.equal(fromArchive.r.status, 0, fromArchive.r.stderr);
   assert.ok(await cmp(fromRegistry.out, fromArchive.out), `${fromRegistry.out} and ${fromArchive.out} differ`);
   const plan = JSON.parse(readFileSync(join(work, 'tls-get-plan.json'), 'utf8')) as { kept: Array<{ path: string }> };

@@ -5,20 +5,13 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { debianImages, debianImagesUnavailable, NGINX_DATA, type DebianImages } from '../helpers/debianImages.js';
+import { after, test } from 'node:test';
+import { debianFixture } from '../helpers/debianFixture.js';
+import { NGINX_DATA } from '../helpers/debianImages.js';
 import { runCliAsync } from '../helpers/runCli.js';
 
-const unavailable = debianImagesUnavailable();
-let images: DebianImages;
+const debian = debianFixture({ podman: false });
 const work = mkdtempSync(join(tmpdir(), 'fathom-smoke-test-'));
-
-before(
-  async () => {
-    if (!unavailable) images = await debianImages();
-  },
-  { timeout: 20 * 60 * 1000 },
-);
 after(() => rmSync(work, { recursive: true, force: true }));
 
 let n = 0;
@@ -39,8 +32,8 @@ async function smoke(archive: string, args: string[]) {
 }
 
 test('nginx without its configuration: nginx -t differs, the missing file is named, no image', async (t) => {
-  if (unavailable) return t.skip(unavailable);
-  const { r, written } = await smoke(images.nginx, ['--smoke', 'nginx -t']);
+  if (!debian.needs(t)) return;
+  const { r, written } = await smoke(debian.images.nginx, ['--smoke', 'nginx -t']);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /^smoke: nginx -t: differs — original exit 0, stripped exit 1; first missing file: \/etc\/nginx\/nginx\.conf$/m);
   assert.match(r.stderr, /^ {2}original: nginx: the configuration file \/etc\/nginx\/nginx\.conf syntax is ok$/m);
@@ -49,18 +42,18 @@ test('nginx without its configuration: nginx -t differs, the missing file is nam
 });
 
 test('nginx with its data, bash: the same in both, and the image is written', async (t) => {
-  if (unavailable) return t.skip(unavailable);
-  const a = await smoke(images.nginx, [...NGINX_DATA, '--smoke', 'nginx -t', '--smoke', 'nginx -T']);
+  if (!debian.needs(t)) return;
+  const a = await smoke(debian.images.nginx, [...NGINX_DATA, '--smoke', 'nginx -t', '--smoke', 'nginx -T']);
   assert.equal(a.r.status, 0, a.r.stderr);
   assert.match(a.r.stderr, /^smoke: nginx -t: the same in both \(exit 0\)$/m);
   assert.match(a.r.stderr, /^smoke: nginx -T: the same in both \(exit 0\)$/m);
   assert.ok(a.written);
-  const b = await smoke(images.bash, ['--smoke', "bash -c 'echo ok; id -u'"]);
+  const b = await smoke(debian.images.bash, ['--smoke', "bash -c 'echo ok; id -u'"]);
   // id is no part of bash's closure: the stripped run fails where the original prints the uid
   assert.equal(b.r.status, 1, b.r.stderr);
   assert.match(b.r.stderr, /^smoke: bash -c 'echo ok; id -u': differs — original exit 0, stripped exit 127; first missing file: \/usr\/bin\/id$/m);
   assert.equal(b.written, false);
-  const c = await smoke(images.bash, ['--smoke', "bash -c 'echo ok'"]);
+  const c = await smoke(debian.images.bash, ['--smoke', "bash -c 'echo ok'"]);
   assert.equal(c.r.status, 0, c.r.stderr);
   assert.match(c.r.stderr, /^smoke: bash -c 'echo ok': the same in both \(exit 0\)$/m);
   assert.ok(c.written);

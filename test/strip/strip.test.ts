@@ -8,35 +8,21 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { entrypointRunnable } from '../../rules/entrypointRunnable.js';
 import { shellFormOnScratch } from '../../rules/shellFormOnScratch.js';
 import { userNotFound } from '../../rules/userNotFound.js';
 import { chrootRun, freePort } from '../helpers/chroot.js';
-import { debianImages, debianImagesUnavailable, NGINX_DATA, type DebianImages } from '../helpers/debianImages.js';
+import { debianFixture } from '../helpers/debianFixture.js';
+import { NGINX_DATA } from '../helpers/debianImages.js';
 import { httpGet, startNginx } from '../helpers/nginxChroot.js';
-import { PrivatePodman } from '../helpers/privatePodman.js';
 import { run } from '../helpers/ruleCases.js';
 import { runCliAsync, type CliResult } from '../helpers/runCli.js';
 import { loadFile } from '../helpers/shared.js';
 
-const unavailable = debianImagesUnavailable();
-let images: DebianImages;
-let podman: PrivatePodman;
+const debian = debianFixture();
 const work = mkdtempSync(join(tmpdir(), 'fathom-strip-test-'));
-
-before(
-  async () => {
-    if (unavailable) return;
-    images = await debianImages();
-    podman = new PrivatePodman();
-  },
-  { timeout: 20 * 60 * 1000 },
-);
-after(async () => {
-  await podman?.close();
-  rmSync(work, { recursive: true, force: true });
-});
+after(() => rmSync(work, { recursive: true, force: true }));
 
 let n = 0;
 /** `fathom strip ARCHIVE -o OUT ARGS…`: the CLI's result and the output path. */
@@ -50,20 +36,15 @@ async function strip(archive: string, args: string[] = [], env: Record<string, s
 async function loadStripped(out: string) {
   const image = await loadFile(out);
   for (const rule of [entrypointRunnable, shellFormOnScratch, userNotFound]) assert.deepEqual(run(rule, image), [], `${rule.meta.id} on ${out}`);
-  const loaded = await podman.loadAndUnpack(out);
+  const loaded = await debian.podman.loadAndUnpack(out);
   assert.equal(image.id.replace(/^sha256:/, ''), loaded.image.Id);
   assert.deepEqual(image.layers.map((l) => l.diffId), loaded.image.RootFS.Layers);
   return { image, podmanImage: loaded.image, rootfs: loaded.rootfs };
 }
 
-const needs = (t: { skip(msg: string): void }) => {
-  if (unavailable) t.skip(unavailable);
-  return !unavailable;
-};
-
 test('bash: stripped to bash, its loader and libraries; bash -c "echo ok" prints ok in a chroot of what podman loaded', async (t) => {
-  if (!needs(t)) return;
-  const { r, out } = await strip(images.bash, ['--exec', '/bin/bash']);
+  if (!debian.needs(t)) return;
+  const { r, out } = await strip(debian.images.bash, ['--exec', '/bin/bash']);
   assert.equal(r.status, 0, r.stderr);
   const { image, rootfs } = await loadStripped(out);
   assert.equal(image.layers.length, 1);
@@ -77,8 +58,8 @@ test('bash: stripped to bash, its loader and libraries; bash -c "echo ok" prints
 });
 
 test('nginx: stripped, loaded by podman, serves / with HTTP 200 from a chroot, workers as www-data', async (t) => {
-  if (!needs(t)) return;
-  const { r, out } = await strip(images.nginx, NGINX_DATA);
+  if (!debian.needs(t)) return;
+  const { r, out } = await strip(debian.images.nginx, NGINX_DATA);
   assert.equal(r.status, 0, r.stderr);
   const { image, podmanImage, rootfs } = await loadStripped(out);
   assert.deepEqual(podmanImage.Config.Cmd, ['nginx', '-g', 'daemon off;']);
@@ -98,7 +79,7 @@ test('nginx: stripped, loaded by podman, serves / with HTTP 200 from a chroot, w
   t.diagnostic(`nginx: ${r.stderr.split('\n')[0]}; archive ${statSync(out).size} bytes, image ${image.id}`);
 
   // the article's failure: without the NSS profile the user lookup fails and nginx does not start
-  const noNss = await strip(images.nginx, [...NGINX_DATA, '--no-nss']);
+  const noNss = await strip(debian.images.nginx, [...NGINX_DATA, '--no-nss']);
   assert.equal(noNss.r.status, 0, noNss.r.stderr);
   assert.match(noNss.r.stderr, /profile nss: off \(--no-nss\)/);
   const broken = await loadStripped(noNss.out).catch((err: Error) => err);
@@ -109,8 +90,8 @@ test('nginx: stripped, loaded by podman, serves / with HTTP 200 from a chroot, w
 });
 
 test('tls-get: the CA store and NSS come with the TLS library and libc; each profile off reproduces its failure', async (t) => {
-  if (!needs(t)) return;
-  const fx = images.tlsGet;
+  if (!debian.needs(t)) return;
+  const fx = debian.images.tlsGet;
   const port = await freePort();
   const server: Server = createServer({ key: readFileSync(fx.serverKey), cert: readFileSync(fx.serverCert) }, (req, res) => res.end(`hello ${req.headers.host}\n`));
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
@@ -154,25 +135,25 @@ test('tls-get: the CA store and NSS come with the TLS library and libc; each pro
 });
 
 test('needs-glibc-2.99: strip refuses, with the loader\'s message, and writes nothing', async (t) => {
-  if (!needs(t)) return;
-  const { r, out } = await strip(images.newerGlibc.archive);
+  if (!debian.needs(t)) return;
+  const { r, out } = await strip(debian.images.newerGlibc.archive);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /refused: the image cannot start as it is: \S+: \S+libc\.so\.6: version `GLIBC_2\.99' not found \(required by \/usr\/local\/bin\/needs-glibc-2\.99\)/);
   assert.throws(() => statSync(out), /ENOENT/);
 });
 
 test('deterministic: two runs give the same bytes; SOURCE_DATE_EPOCH sets every time; --format oci reads back alike', async (t) => {
-  if (!needs(t)) return;
+  if (!debian.needs(t)) return;
   const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
-  const a = await strip(images.bash);
-  const b = await strip(images.bash);
+  const a = await strip(debian.images.bash);
+  const b = await strip(debian.images.bash);
   assert.equal(sha(a.out), sha(b.out));
-  const epoch = await strip(images.bash, [], { SOURCE_DATE_EPOCH: '1700000000' });
+  const epoch = await strip(debian.images.bash, [], { SOURCE_DATE_EPOCH: '1700000000' });
   assert.notEqual(sha(epoch.out), sha(a.out));
   const img = await loadFile(epoch.out);
   assert.equal(img.config.created, '2023-11-14T22:13:20.000Z');
   assert.deepEqual(img.history.map((h) => h.createdBy), ['fathom strip (Cmd /bin/bash)']);
-  const oci = await strip(images.bash, ['--format', 'oci']);
+  const oci = await strip(debian.images.bash, ['--format', 'oci']);
   assert.equal(oci.r.status, 0, oci.r.stderr);
   const fromOci = await loadFile(oci.out);
   assert.equal(fromOci.layout, 'oci');
