@@ -13,6 +13,11 @@ export interface FileRange {
   readonly size: number;
 }
 
+/** The source takes the blob's sha256 itself as the bytes arrive (a registry download, off this thread): asked at the end. */
+export interface SourceDigest {
+  readonly digest: () => Promise<string>;
+}
+
 /**
  * One layer blob as it streams: its compression sniffed from the first bytes, the tar inside it decompressed, and
  * both digests taken on the way (sha256 of the blob as stored, and of the tar: the diff_id) off this thread.
@@ -23,8 +28,9 @@ export class BlobStream {
   compressedSize = 0;
   /**
    * From a file, the worker re-reads the blob itself for its digest: the compressed bytes are never copied here.
-   * From a stream (a registry, stdin, an engine) they are hashed on this thread: copying them into the worker's ring
-   * and messaging it cost more than the hash (bench archive from a registry: 0.90x the CPU, 0.93x the time).
+   * From a stream (stdin, an engine) they are hashed on this thread: copying them into the worker's ring and
+   * messaging it cost more than the hash (bench archive from a registry: 0.90x the CPU, 0.93x the time). A source
+   * that hashes them where they arrive (the registry's download thread) says so with a SourceDigest.
    */
   private readonly rawHash: Hash | undefined;
   private fromFile: RangeHash | undefined;
@@ -37,7 +43,7 @@ export class BlobStream {
   constructor(
     private readonly source: AsyncIterable<Buffer>,
     private readonly what: string,
-    private readonly range: FileRange | undefined,
+    private readonly range: FileRange | SourceDigest | undefined,
   ) {
     this.rawHash = range ? undefined : createHash('sha256');
   }
@@ -51,7 +57,7 @@ export class BlobStream {
     if (this.compression === 'none' && head.length >= BLOCK && !looksLikeTar(head)) {
       throw new InputError(`${this.what}: not a tar, gzip or zstd layer`);
     }
-    if (this.range) {
+    if (this.range && 'path' in this.range) {
       this.fromFile = hashFileRange(this.range.path, this.range.offset, this.range.size);
       this.fromFileOutcome = this.fromFile.digest.then(
         (digest) => ({ digest }),
@@ -79,10 +85,11 @@ export class BlobStream {
 
   async digests(): Promise<{ digest: string; diffId: string }> {
     if (!this.started) throw new InputError(`${this.what}: empty layer blob`);
+    const fromSource = this.range && 'digest' in this.range ? await this.range.digest() : undefined;
     const outcome = await this.fromFileOutcome;
     this.fromFile = undefined;
     if (outcome && 'error' in outcome) throw new InputError(`${this.what}: cannot re-read the blob for its digest (${outcome.error.message})`);
-    const digest = outcome?.digest ?? 'sha256:' + this.rawHash!.digest('hex');
+    const digest = fromSource ?? outcome?.digest ?? 'sha256:' + this.rawHash!.digest('hex');
     return { digest, diffId: this.tarHash ? await this.tarHash.digest() : digest };
   }
 

@@ -6,7 +6,7 @@ import { LayerEntries } from '../model/layerEntries.js';
 import { PathTable } from '../model/pathTable.js';
 import type { TarEntryType, TarHeader } from '../tar/tarHeader.js';
 import { TarParser, type TarSink } from '../tar/tarParser.js';
-import { BlobStream, type FileRange } from './blobStream.js';
+import { BlobStream, type FileRange, type SourceDigest } from './blobStream.js';
 import { ContentProbeCollector, textLimit } from './contentProbe.js';
 import { packageDbAt, PackageDbReader } from './packageDb.js';
 import { normalizeTarPath, parseWhiteout } from './tarPath.js';
@@ -139,7 +139,7 @@ class LayerEntryReader implements TarSink {
 export async function readLayerBlob(
   source: AsyncIterable<Buffer>,
   what: string,
-  range?: FileRange,
+  range?: FileRange | SourceDigest,
   paths: PathTable = new PathTable(),
 ): Promise<LayerBlob> {
   const blob = new BlobStream(source, what, range);
