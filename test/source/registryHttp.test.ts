@@ -1,22 +1,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
-import { bodyPieces, HttpClient, NetworkError } from '../../src/source/registry/http.js';
+import { BlobWorker } from '../../src/source/registry/blobWorker.js';
+import { NetworkError } from '../../src/source/registry/http.js';
 
 const CHUNK = 64 << 10;
 const MiB = 1 << 20;
 
-/** A server sending `total` bytes in 64 KiB writes with backpressure (byte i is i & 0xff), cut after `cutAt`. */
+const byteAt = (i: number) => (i * 7 + (i >> 16)) & 0xff;
+function expected(from: number, to: number): Buffer {
+  const b = Buffer.alloc(to - from);
+  for (let i = 0; i < b.length; i++) b[i] = byteAt(from + i);
+  return b;
+}
+
+/** A server sending `total` bytes in 64 KiB writes with backpressure (byte i is byteAt(i)), the first answer cut after `cutAt`. */
 async function serve(total: number, cutAt = Infinity) {
-  const state = { written: 0 };
+  const state = { written: 0, requests: 0 };
   const server = createServer((_req, res) => {
+    state.written = 0;
+    const cut = state.requests++ === 0 ? cutAt : Infinity;
     res.writeHead(200, { 'Content-Length': String(total) });
     const next = () => {
       while (state.written < total) {
         // end, not destroy: what was written still arrives, then the connection closes short of Content-Length
-        if (state.written >= cutAt) return void res.socket?.end();
-        const c = Buffer.alloc(Math.min(CHUNK, total - state.written));
-        for (let i = 0; i < c.length; i++) c[i] = (state.written + i) & 0xff;
+        if (state.written >= cut) return void res.socket?.end();
+        const c = expected(state.written, Math.min(state.written + CHUNK, total));
         state.written += c.length;
         if (!res.write(c)) return void res.once('drain', next);
       }
@@ -29,47 +39,75 @@ async function serve(total: number, cutAt = Infinity) {
   return { state, url, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-test('a body in 1 MiB pieces, in order; an idle reader holds the sender back', async () => {
+test('a body from the download thread in 1 MiB pieces, in order, hashed there; an idle reader holds the sender back', async () => {
   const total = 64 * MiB + 12345;
   const s = await serve(total);
-  const http = new HttpClient({ verify: true });
+  const blobs = new BlobWorker({ verify: true });
   try {
-    const res = await http.request(s.url, 'GET', {});
+    const hash = blobs.hashId();
+    const res = await blobs.request(s.url, {}, { hash, from: 0 });
+    assert.equal(res.statusCode, 200);
     let got = 0;
     const sizes: number[] = [];
-    for await (const piece of bodyPieces(res, MiB)) {
-      for (let i = 0; i < piece.length; i += 4099) assert.equal(piece[i], (got + i) & 0xff);
+    const sha = createHash('sha256');
+    for await (const piece of res) {
+      for (let i = 0; i < piece.length; i += 4099) assert.equal(piece[i], byteAt(got + i));
+      sha.update(piece);
       got += piece.length;
       sizes.push(piece.length);
       if (sizes.length === 2) {
         await new Promise((r) => setTimeout(r, 300));
-        // two pieces read, two waiting, the rest in socket buffers: far from the 64 MiB the server has to send
+        // two pieces read, four sent ahead, the rest in socket buffers: far from the 64 MiB the server has to send
         assert.ok(s.state.written < got + 24 * MiB, `server wrote ${s.state.written} while ${got} were read`);
       }
     }
     assert.equal(got, total);
-    assert.ok(sizes.slice(0, -1).every((n) => n >= MiB && n < MiB + CHUNK), String(sizes));
+    assert.ok(sizes.slice(0, -1).every((n) => n === MiB), String(sizes));
+    const digest = 'sha256:' + sha.digest('hex');
+    assert.equal(digest, 'sha256:' + createHash('sha256').update(expected(0, total)).digest('hex'));
+    assert.equal(await blobs.digest(hash), digest);
   } finally {
-    http.close();
+    blobs.close();
     await s.close();
   }
 });
 
-test('a connection cut mid-body: the bytes that arrived come first, then a network error', async () => {
-  const s = await serve(8 * MiB, 3 * MiB + 5 * CHUNK);
-  const http = new HttpClient({ verify: true });
+test('a connection cut mid-body: the bytes that arrived come first, then a network error; a full answer to the resume skips them', async () => {
+  const total = 8 * MiB;
+  const cut = 3 * MiB + 5 * CHUNK;
+  const s = await serve(total, cut);
+  const blobs = new BlobWorker({ verify: true });
   try {
-    const res = await http.request(s.url, 'GET', {});
-    let got = 0;
+    const hash = blobs.hashId();
+    const res = await blobs.request(s.url, {}, { hash, from: 0 });
+    const parts: Buffer[] = [];
     await assert.rejects(
       (async () => {
-        for await (const piece of bodyPieces(res, MiB)) got += piece.length;
+        for await (const piece of res) parts.push(piece);
       })(),
       (err: unknown) => err instanceof NetworkError,
     );
-    assert.equal(got, 3 * MiB + 5 * CHUNK);
+    assert.equal(Buffer.concat(parts).length, cut);
+    // this server ignores Range: the whole body again, of which the thread hands on and hashes only the rest
+    const again = await blobs.request(s.url, { Range: `bytes=${cut}-` }, { hash, from: cut });
+    assert.equal(again.statusCode, 200);
+    for await (const piece of again) parts.push(piece);
+    const whole = Buffer.concat(parts);
+    assert.ok(whole.equals(expected(0, total)));
+    assert.equal(await blobs.digest(hash), 'sha256:' + createHash('sha256').update(whole).digest('hex'));
   } finally {
-    http.close();
+    blobs.close();
     await s.close();
+  }
+});
+
+test('a refused connection is a network error with its code', async () => {
+  const s = await serve(1);
+  await s.close();
+  const blobs = new BlobWorker({ verify: true });
+  try {
+    await assert.rejects(blobs.request(s.url, {}, { from: 0 }), (err: unknown) => err instanceof NetworkError && err.code === 'ECONNREFUSED');
+  } finally {
+    blobs.close();
   }
 });

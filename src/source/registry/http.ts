@@ -20,7 +20,7 @@ export class NetworkError extends Error {
 }
 
 /** No data for this long on a connection: a stalled transfer, retried like a dropped one. */
-const IDLE_MS = 30_000;
+export const IDLE_MS = 30_000;
 
 /**
  * node:http with keep-alive agents, nothing more: registries speak HTTP/1.1 everywhere, and a blob response must
@@ -59,11 +59,20 @@ export class HttpClient {
   }
 }
 
+/** An HTTP answer as the client's request logic reads it: node's own, or one from the download thread. */
+export interface Answer extends AsyncIterable<Buffer> {
+  readonly statusCode?: number | undefined;
+  readonly headers: IncomingHttpHeaders;
+  /** The body is not wanted: drain it. */
+  resume(): unknown;
+  destroy(): unknown;
+}
+
 /** A whole response body, at most `max` bytes (manifests, configs, error bodies and tokens are small). */
-export async function readBody(res: IncomingMessage, max: number, tooBig: () => Error): Promise<Buffer> {
+export async function readBody(res: Answer, max: number, tooBig: () => Error): Promise<Buffer> {
   const parts: Buffer[] = [];
   let len = 0;
-  for await (const c of res as AsyncIterable<Buffer>) {
+  for await (const c of res) {
     len += c.length;
     if (len > max) {
       res.destroy();
@@ -77,78 +86,4 @@ export async function readBody(res: IncomingMessage, max: number, tooBig: () => 
 export function header(h: IncomingHttpHeaders, name: string): string | undefined {
   const v = h[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-/**
- * A response body in pieces of at least `size` bytes (but the last), read by 'data' events. Sockets deliver 16–64
- * KiB at a time; an async iterator over the response costs a few promises per chunk, and every piece costs the layer
- * reader a message to its hashing thread and a parser call, so one copy into 1 MiB pieces is far cheaper. The bytes
- * that arrived before a failure are handed on before it is thrown, so a resume starts where they end. At most two
- * pieces wait here: beyond that the response is paused and the socket's backpressure holds the sender.
- */
-export async function* bodyPieces(res: IncomingMessage, size: number): AsyncGenerator<Buffer> {
-  let parts: Buffer[] = [];
-  let len = 0;
-  const ready: Buffer[] = [];
-  let ended = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const notify = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  const cut = () => {
-    if (len > 0) ready.push(parts.length === 1 ? parts[0]! : Buffer.concat(parts, len));
-    parts = [];
-    len = 0;
-  };
-  const onData = (c: Buffer) => {
-    parts.push(c);
-    len += c.length;
-    if (len < size) return;
-    cut();
-    if (ready.length >= 2) res.pause();
-    notify();
-  };
-  const onEnd = () => {
-    ended = true;
-    notify();
-  };
-  const onError = (err: Error) => {
-    failure ??= err;
-    notify();
-  };
-  // a connection that closes before the body is complete ends with 'close' and no 'end'
-  const onClose = () => {
-    if (!res.complete) failure ??= new NetworkError('the connection closed before the body ended', 'ECONNRESET');
-    notify();
-  };
-  res.on('data', onData);
-  res.on('end', onEnd);
-  res.on('error', onError);
-  res.on('close', onClose);
-  try {
-    for (;;) {
-      if (ready.length > 0) {
-        const piece = ready.shift()!;
-        if (ready.length < 2 && res.isPaused()) res.resume();
-        yield piece;
-        continue;
-      }
-      if (ended || failure) {
-        cut();
-        if (ready.length > 0) continue;
-        if (ended) return;
-        throw failure instanceof NetworkError ? failure : new NetworkError(failure!.message, (failure as NodeJS.ErrnoException).code);
-      }
-      await new Promise<void>((r) => (wake = r));
-    }
-  } finally {
-    res.off('data', onData);
-    res.off('end', onEnd);
-    res.off('error', onError);
-    res.off('close', onClose);
-    if (!ended) res.destroy();
-  }
 }

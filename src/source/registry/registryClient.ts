@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { InputError } from '../../errors.js';
 import { parseChallenges, type Challenge } from './challenge.js';
 import { authFiles, findCredentials, type CredentialOptions, type Credentials } from './credentials.js';
-import { bodyPieces, header, HttpClient, NetworkError, readBody } from './http.js';
+import { BlobWorker } from './blobWorker.js';
+import { header, HttpClient, NetworkError, readBody, type Answer } from './http.js';
 import { isLoopback, type RegistryReference } from './reference.js';
 
 /** Anything the registry conversation went wrong with: one line naming the image and what to do. */
@@ -39,8 +40,6 @@ const ATTEMPTS = 6;
 /** A Retry-After this short is waited out; a longer one is reported. */
 const MAX_RETRY_AFTER_S = 10;
 const backoff = (n: number) => 200 * 2 ** n;
-/** What a blob download hands on at a time (see bodyPieces). */
-const PIECE_BYTES = 1 << 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED']);
@@ -71,6 +70,7 @@ const sha256 = (b: Buffer) => 'sha256:' + createHash('sha256').update(b).digest(
  */
 export class RegistryClient {
   private readonly http: HttpClient;
+  private readonly blobs: BlobWorker;
   private origin: Promise<URL> | undefined;
   private challenge: Challenge[] = [];
   private authorization: string | undefined;
@@ -80,11 +80,14 @@ export class RegistryClient {
     readonly ref: RegistryReference,
     private readonly o: RegistryClientOptions,
   ) {
-    this.http = new HttpClient({ verify: !o.insecure, ...(o.extraCa ? { extraCa: o.extraCa } : {}) });
+    const tls = { verify: !o.insecure, ...(o.extraCa ? { extraCa: o.extraCa } : {}) };
+    this.http = new HttpClient(tls);
+    this.blobs = new BlobWorker(tls);
   }
 
   close(): void {
     this.http.close();
+    this.blobs.close();
   }
 
   private credentials(): Promise<Credentials | undefined> {
@@ -223,7 +226,17 @@ export class RegistryClient {
    * to one (re)authentication; redirects are followed, Authorization only to the registry's own origin; 429 and 5xx
    * are retried when short, reported otherwise.
    */
-  async get(path: string, headers: Record<string, string>, what: string): Promise<IncomingMessage> {
+  get(path: string, headers: Record<string, string>, what: string): Promise<IncomingMessage> {
+    return this.getVia((url, h) => this.http.request(url, 'GET', h), path, headers, what);
+  }
+
+  /** `get`, each request sent by `send` (this thread's connections, or the download thread's). */
+  private async getVia<R extends Answer>(
+    send: (url: URL, headers: Record<string, string>) => Promise<R>,
+    path: string,
+    headers: Record<string, string>,
+    what: string,
+  ): Promise<R> {
     const base = await this.base(what);
     if (!this.authorization && this.challenge.length > 0) await this.authenticate(this.challenge, what);
     let url = new URL(path, base);
@@ -234,7 +247,7 @@ export class RegistryClient {
       const own = url.origin === base.origin;
       const h = { ...headers, ...(own && this.authorization ? { Authorization: this.authorization } : {}) };
       const target = url;
-      const res = await this.withRetries(() => this.http.request(target, 'GET', h), what);
+      const res = await this.withRetries(() => send(target, h), what);
       const s = res.statusCode ?? 0;
       if ((s >= 200 && s < 300) || s === 404) return res;
       const location = header(res.headers, 'location');
@@ -326,44 +339,46 @@ export class RegistryClient {
   }
 
   /**
-   * A blob's bytes as they arrive. A transfer that breaks off is resumed from the byte it stopped at (Range; a
-   * registry that ignores Range sends it all again and the bytes already delivered are skipped), until it fails
-   * ATTEMPTS times in a row without progress.
+   * A blob's bytes as they arrive, in 1 MiB pieces from the download thread. A transfer that breaks off is resumed
+   * from the byte it stopped at (Range; a registry that ignores Range sends it all again and the bytes already
+   * delivered are skipped), until it fails ATTEMPTS times in a row without progress.
    */
-  async *blob(digest: string, size: number, what: string): AsyncGenerator<Buffer> {
+  blob(digest: string, size: number, what: string): AsyncGenerator<Buffer> {
+    return this.blobPieces(digest, size, what, undefined);
+  }
+
+  /** A layer blob: its pieces, and its sha256 taken by the download thread (ask once the pieces are read). */
+  layer(digest: string, size: number, what: string): { pieces: AsyncGenerator<Buffer>; digest: () => Promise<string> } {
+    const hash = this.blobs.hashId();
+    return { pieces: this.blobPieces(digest, size, what, hash), digest: () => this.blobs.digest(hash) };
+  }
+
+  private async *blobPieces(digest: string, size: number, what: string, hash: number | undefined): AsyncGenerator<Buffer> {
     const path = `/v2/${this.ref.repository}/blobs/${digest}`;
     let got = 0;
     let failures = 0;
     for (;;) {
-      const res = got > 0 ? await this.get(path, { Range: `bytes=${got}-` }, `${what}: resuming at byte ${got} of ${size}`) : await this.get(path, {}, what);
+      const from = got;
+      const send = (url: URL, h: Record<string, string>) => this.blobs.request(url, h, { from, ...(hash ? { hash } : {}) });
+      const res =
+        got > 0
+          ? await this.getVia(send, path, { Range: `bytes=${got}-` }, `${what}: resuming at byte ${got} of ${size}`)
+          : await this.getVia(send, path, {}, what);
       if (res.statusCode === 404) {
         res.resume();
         throw new RegistryError(`${what}: ${this.ref.registry} has no blob ${digest} in ${this.ref.repository} (the manifest names a blob that is not there)`);
       }
-      let skip = 0;
-      if (got > 0) {
-        const from = /^bytes (\d+)-/.exec(header(res.headers, 'content-range') ?? '');
-        if (res.statusCode !== 206) skip = got;
-        else if (!from || Number(from[1]) !== got) {
-          res.destroy();
-          throw new RegistryError(`${what}: asked to resume at byte ${got}, the registry sent ${header(res.headers, 'content-range') ?? 'no Content-Range'}`);
-        }
+      const start = /^bytes (\d+)-/.exec(header(res.headers, 'content-range') ?? '');
+      if (got > 0 && res.statusCode === 206 && (!start || Number(start[1]) !== got)) {
+        res.destroy();
+        throw new RegistryError(`${what}: asked to resume at byte ${got}, the registry sent ${header(res.headers, 'content-range') ?? 'no Content-Range'}`);
       }
       let reason = 'the connection closed early';
       try {
-        for await (const c of bodyPieces(res, PIECE_BYTES)) {
-          let chunk = c;
-          if (skip > 0) {
-            if (chunk.length <= skip) {
-              skip -= chunk.length;
-              continue;
-            }
-            chunk = chunk.subarray(skip);
-            skip = 0;
-          }
-          got += chunk.length;
+        for await (const piece of res) {
+          got += piece.length;
           failures = 0;
-          yield chunk;
+          yield piece;
         }
         if (size < 0 || got >= size) return;
       } catch (err) {

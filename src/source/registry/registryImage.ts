@@ -100,9 +100,9 @@ function checkPlatform(config: RawConfig, chosen: Chosen, name: string, o: Regis
 const layerName = (name: string, index: number, d: Descriptor) => `${name}: layer ${index} (${d.digest})`;
 
 /**
- * Every distinct layer blob through the layer reader, in manifest order, while the next ones download. The reader
- * takes the blob's and the tar's sha256 as the bytes pass; a blob whose bytes do not hash to its descriptor stops
- * the load here, naming the layer.
+ * Every distinct layer blob through the layer reader, in manifest order, while the next ones download. The download
+ * thread takes the blob's sha256 as the bytes arrive, the reader the tar's; a blob whose bytes do not hash to its
+ * descriptor stops the load here, naming the layer.
  */
 async function readLayers(
   client: RegistryClient,
@@ -115,7 +115,8 @@ async function readLayers(
   layers.forEach((d, i) => first.has(d.digest) || first.set(d.digest, i));
   const unique = [...first].map(([, i]) => ({ d: layers[i]!, index: i }));
   const total = unique.reduce((s, u) => s + Math.max(0, u.d.size), 0);
-  const downloads = unique.map((u) => new ReadAhead(client.blob(u.d.digest, u.d.size, layerName(name, u.index, u.d)), READ_AHEAD_BYTES));
+  const fetches = unique.map((u) => client.layer(u.d.digest, u.d.size, layerName(name, u.index, u.d)));
+  const downloads = fetches.map((f) => new ReadAhead(f.pieces, READ_AHEAD_BYTES));
   const out = new Map<string, LayerBlob>();
   let bytes = 0;
   try {
@@ -131,7 +132,7 @@ async function readLayers(
           yield c;
         }
       };
-      const blob = await readLayerBlob(counted(), what, undefined, paths);
+      const blob = await readLayerBlob(counted(), what, { digest: fetches[k]!.digest }, paths);
       if (blob.digest !== d.digest) {
         throw new RegistryError(`${what} is corrupt: its bytes hash to ${blob.digest}; the registry's copy is damaged or it was altered in transit`);
       }
