@@ -26,13 +26,15 @@ interface Term {
 }
 
 /**
- * `command` in a new tmux session of `columns`×`rows`, the session gone afterwards however `body` ends. With
- * `serverOptions`, on a private tmux server (its own socket, no config file) with those server options set before
- * the command runs, so a server-wide setting or paste buffer is this test's alone; the server goes afterwards.
+ * `command` in a new tmux session of `columns`×`rows` on a private tmux server (its own socket, no config file), the
+ * server gone afterwards however `body` ends. With `serverOptions`, those server options are set before the command
+ * runs, so a server-wide setting or paste buffer is this test's alone.
  */
 async function inTmux(columns: number, rows: number, command: string, body: (t: Term) => Promise<void>, serverOptions?: ReadonlyArray<readonly [string, string]>): Promise<void> {
   const s = `fathom-e2e-${process.pid}-${sessions++}`;
-  const server = serverOptions ? ['-L', s, '-f', '/dev/null'] : [];
+  // every session on a server of its own: a new session on the shared default server races that server's exit when
+  // the previous test's session was its last ("server exited unexpectedly")
+  const server = ['-L', s, '-f', '/dev/null'];
   const tmux = (...args: string[]) => execFileSync('tmux', [...server, ...args], { encoding: 'utf8' });
   const screen = (escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', s);
   const t: Term = {
@@ -67,9 +69,9 @@ async function inTmux(columns: number, rows: number, command: string, body: (t: 
   } finally {
     try {
       // tmux leaves a killed server's socket file behind
-      const socket = serverOptions ? tmux('display-message', '-p', '#{socket_path}').trim() : undefined;
-      tmux(...(serverOptions ? ['kill-server'] : ['kill-session', '-t', s]));
-      if (socket) rmSync(socket, { force: true });
+      const socket = tmux('display-message', '-p', '#{socket_path}').trim();
+      tmux('kill-server');
+      rmSync(socket, { force: true });
     } catch {
       // already gone
     }
