@@ -1,6 +1,6 @@
 import React from 'react';
 import { render } from 'ink';
-import { Browser, type BrowserInput, type BrowserOptions } from './model/browser.js';
+import { Browser, type BrowserInput, type BrowserOptions, type ImageReview } from './model/browser.js';
 import type { KeyBindings } from './model/keys.js';
 import { clipboardSequence } from './clipboard.js';
 import { App } from './components/App.js';
@@ -17,6 +17,8 @@ export interface TuiOptions extends BrowserOptions {
   readonly stdout?: NodeJS.WriteStream;
   /** Whether the terminal is a tmux pane (TMUX is set), for the clipboard's sequence. */
   readonly inTmux?: boolean;
+  /** The review, when `input` has none yet: run after the first frame, which then needs the image alone. */
+  readonly review?: () => ImageReview;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function runTui(input: BrowserInput, keys: KeyBindings, stdin: Node
   try {
     const app = render(
       <ColorsContext.Provider value={colors}>
-        <App browser={browser} onCopy={onCopy} />
+        <App browser={browser} onCopy={onCopy} {...(options.review ? { review: options.review } : {})} />
       </ColorsContext.Provider>,
       { stdin, stdout, exitOnCtrlC: false, patchConsole: false },
     );

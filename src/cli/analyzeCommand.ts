@@ -9,8 +9,8 @@ import { parseFormat, renderReport, type Format } from '../report/formats.js';
 import type { ReportContext } from '../report/reportContext.js';
 import { textReport } from '../report/textReport.js';
 import type { ReviewArchive } from '../review/loadForReview.js';
-import { planReview, type Review, type ReviewPlan } from '../review/review.js';
-import { reviewImage } from '../review/reviewImage.js';
+import { planReview, review, type Review, type ReviewPlan } from '../review/review.js';
+import { loadImages, reviewImage, type LoadedImages } from '../review/reviewImage.js';
 import { startDigestWorker } from '../layer/parallelSha256.js';
 import { streamSource } from '../source/openArchive.js';
 import { isRegistrySource, openImageRef, parseImageRef, type ImageSource, type RegistryAccess } from '../source/openImageRef.js';
@@ -141,30 +141,47 @@ export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   // batch GC before the digest worker starts, so that V8's flags do not change while its isolate is set up
   enterBatchGc();
   startDigestWorker();
-  let prepared: Awaited<ReturnType<typeof reviewForOutput>>;
+  let prepared: Prepared;
   try {
     prepared = await reviewForOutput(args);
   } finally {
     await leaveBatchGc();
   }
-  const { result, output, plan, browser } = prepared;
-  return present(result, output, args, plan, browser);
+  if ('loaded' in prepared) return openBrowser(prepared.loaded, prepared.plan, prepared.browser);
+  return present(prepared.result, prepared.output, args, prepared.plan, prepared.browser);
 }
 
-async function reviewForOutput(args: AnalyzeArgs) {
+/**
+ * The browser on the loaded image, its review run once the first frame is on screen: the review takes longer than
+ * the tree and the frame together, and the screen would stay blank meanwhile.
+ */
+async function openBrowser({ image, baseImage }: LoadedImages, plan: ReviewPlan, browser: BrowserLaunch): Promise<number> {
+  const instructions = plan.dockerfile ? { instructions: layerInstructions(image, plan.dockerfile) } : {};
+  await browser.open({ image, ...instructions }, () => {
+    const r = review(image, plan, baseImage);
+    return { analysis: r.analysis, checks: r.gate.checks, baseLayers: r.base.count };
+  });
+  return 0;
+}
+
+/** The review for a report; for the browser, the loaded image alone (it is reviewed once the browser is up). */
+type Prepared =
+  | { readonly loaded: LoadedImages; readonly output: Output; readonly plan: ReviewPlan; readonly browser: BrowserLaunch }
+  | { readonly result: Review; readonly output: Output; readonly plan: ReviewPlan; readonly browser: BrowserLaunch | undefined };
+
+async function reviewForOutput(args: AnalyzeArgs): Promise<Prepared> {
   const output = outputFor(args);
   const plan = await planFor(args);
   const browser = output.browser ? await prepareBrowser(args.ref === '-', settingsRequest(args)) : undefined;
   const progressFor = (source: ImageSource) => createProgress(process.stderr, isRegistrySource(source) ? undefined : source.size);
-  const result = await reviewImage(
-    {
-      image: await openForReview(args.ref!, args, true),
-      ...(args.base !== undefined ? { base: () => openForReview(args.base!, args, false) } : {}),
-      progressFor: browser ? browser.progressFor(progressFor) : progressFor,
-    },
-    plan,
-  );
-  return { result, output, plan, browser };
+  const input = {
+    image: await openForReview(args.ref!, args, true),
+    ...(args.base !== undefined ? { base: () => openForReview(args.base!, args, false) } : {}),
+    progressFor: browser ? browser.progressFor(progressFor) : progressFor,
+  };
+  // the browser opens on the image and reviews it after its first frame (--json writes the review's JSON first)
+  if (browser && args.json === undefined) return { loaded: await loadImages(input), output, plan, browser };
+  return { result: await reviewImage(input, plan), output, plan, browser };
 }
 
 interface Output {

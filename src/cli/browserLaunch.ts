@@ -1,4 +1,4 @@
-import type { BrowserInput } from '../../ui/model/browserState.js';
+import type { BrowserInput, ImageReview } from '../../ui/model/browserState.js';
 import { bytesAsKeys, matches } from '../../ui/model/keys.js';
 import type { LoadProgress, ProgressFor } from '../review/loadForReview.js';
 import { loadBrowserSettings, type SettingsRequest } from './browserSettings.js';
@@ -12,8 +12,11 @@ const CTRL_C = '\u0003';
 export interface BrowserLaunch {
   /** The load's progress as `inner` draws it, then a status line through the analysis, until the first frame. */
   progressFor(inner: ProgressFor): ProgressFor;
-  /** The browser on the terminal, with the settings read before the load, until the user quits. */
-  open(input: BrowserInput): Promise<void>;
+  /**
+   * The browser on the terminal, with the settings read before the load, until the user quits. `review`, when the
+   * input has none: run after the first frame (the browser shows it when it is done).
+   */
+  open(input: BrowserInput, review?: () => ImageReview): Promise<void>;
 }
 
 /**
@@ -59,12 +62,12 @@ export async function prepareBrowser(archiveOnStdin: boolean, settingsFrom: Sett
         },
       };
     },
-    open: async (input) => {
+    open: async (input, review) => {
       status('opening the browser…');
       const runTui = await ui;
       tty.off('readable', onKey);
       status('');
-      await runTui(input, settings.keys, tty, settings.options);
+      await runTui(input, settings.keys, tty, { ...settings.options, ...(review ? { review } : {}) });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { loadForReview, type ProgressFor, type ReviewArchive } from './loadForReview.js';
+import type { Image } from '../model/imageTypes.js';
 import { review, type Review, type ReviewPlan } from './review.js';
 
 export interface ReviewInput {
@@ -11,9 +12,20 @@ export interface ReviewInput {
   readonly progressFor?: ProgressFor;
 }
 
-/** One image from an opened archive to its review: load, then load the base if any, then review. */
-export async function reviewImage(input: ReviewInput, plan: ReviewPlan): Promise<Review> {
+export interface LoadedImages {
+  readonly image: Image;
+  readonly baseImage?: Image;
+}
+
+/** The image, then its base if any: what a review reads (the browser opens on the image before the review). */
+export async function loadImages(input: ReviewInput): Promise<LoadedImages> {
   const image = await loadForReview(input.image, input.progressFor);
   const baseImage = input.base ? await loadForReview(await input.base(), input.progressFor) : undefined;
+  return { image, ...(baseImage ? { baseImage } : {}) };
+}
+
+/** One image from an opened archive to its review: load, then load the base if any, then review. */
+export async function reviewImage(input: ReviewInput, plan: ReviewPlan): Promise<Review> {
+  const { image, baseImage } = await loadImages(input);
   return review(image, plan, baseImage);
 }

@@ -7,7 +7,10 @@ import { analyzeImage } from '../../src/analysis/analyzeImage.js';
 import { loadBrowserSettings } from '../../src/cli/browserSettings.js';
 import { Browser } from '../../ui/model/browser.js';
 import type { KeyBindings } from '../../ui/model/keys.js';
-import { renderBrowser, tick } from '../helpers/inkApp.js';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { App } from '../../ui/components/App.js';
+import { renderBrowser, tick, until } from '../helpers/inkApp.js';
 import { DIVE_FIXTURE, loadFile } from '../helpers/shared.js';
 
 /** The bindings from a fathom config in `dir`, with no dive config (a HOME without one, no XDG variables). */
@@ -31,6 +34,28 @@ test('first frame: layers with base marks, layer and image details, the tree of 
   assert.match(f, /Layer 0 \(everything added\)/);
   assert.match(f, /A +1\.15 MB {2}bin\//);
   assert.match(f, /q quit · tab pane · \? keys · \/ search · \^f filter · s size · \^o sort/);
+  r.unmount();
+});
+
+test('opened before its review, the browser draws the image alone (image details "analysing…"), then the review when it is done', async () => {
+  const browser = new Browser({ image });
+  let reviewedAt = -1;
+  const frames: string[] = [];
+  const r = render(<App browser={browser} review={() => {
+    frames.push(r.lastFrame() ?? '');
+    reviewedAt = frames.length;
+    return { analysis, checks: [], baseLayers: 1 };
+  }} />);
+  // the frame on screen when the review starts: the tree and the layers, the image details still to come
+  await until(() => reviewedAt > 0);
+  assert.match(frames[0]!, /A +1\.15 MB {2}bin\//);
+  assert.match(frames[0]!, /analysing… \(efficiency, waste, findings\)/);
+  assert.doesNotMatch(frames[0]!, /Efficiency|B {2}0 /);
+  await until(() => /Efficiency/.test(r.lastFrame() ?? ''));
+  const f = r.lastFrame() ?? '';
+  assert.match(f, /Efficiency +98\.4421 %/);
+  assert.match(f, /B {2}0 +1\.15 MB {2}ADD file:/);
+  assert.doesNotMatch(f, /analysing/);
   r.unmount();
 });
 

@@ -1,6 +1,6 @@
 import React, { useEffect, useState } from 'react';
 import { Box, useApp, useInput, useStdout } from 'ink';
-import type { Browser } from '../model/browser.js';
+import type { Browser, ImageReview } from '../model/browser.js';
 import { splitKeys } from '../model/keys.js';
 import { DetailsPane } from './DetailsPane.js';
 import { FileTreePane } from './FileTreePane.js';
@@ -27,9 +27,16 @@ function useTerminalSize(): { columns: number; rows: number } {
   return size;
 }
 
+interface AppProps {
+  readonly browser: Browser;
+  /** The terminal side's clipboard, given each text a key asked to copy. */
+  readonly onCopy?: (text: string) => void;
+  /** The image's review, run once the first frame is on screen (it takes longer than the tree and the frame), then shown. */
+  readonly review?: () => ImageReview;
+}
+
 /** dive's layout: layers, layer details and image details on the left, the file tree on the right. */
-/** `onCopy`: the terminal side's clipboard, given each text a key asked to copy. */
-export function App({ browser, onCopy }: { browser: Browser; onCopy?: (text: string) => void }) {
+export function App({ browser, onCopy, review }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [s, setState] = useState(browser.state);
@@ -44,6 +51,20 @@ export function App({ browser, onCopy }: { browser: Browser; onCopy?: (text: str
   useEffect(() => {
     browser.resize(treeRows);
   }, [browser, treeRows]);
+
+  useEffect(() => {
+    if (!review) return;
+    // a macrotask later: the first frame has been written by then (Ink writes a frame as React commits it)
+    const t = setImmediate(() => {
+      try {
+        browser.reviewed(review());
+        setState(browser.state);
+      } catch (e) {
+        exit(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+    return () => clearImmediate(t);
+  }, [browser, review]);
 
   useInput((input, key) => {
     for (const k of splitKeys(input, key)) {
@@ -75,7 +96,7 @@ export function App({ browser, onCopy }: { browser: Browser; onCopy?: (text: str
     <Box flexDirection="column">
       <Box>
         <Box flexDirection="column" width={leftWidth}>
-          <LayersPane layers={image.layers} selected={s.layer} baseLayers={baseLayers} focused={s.focus === 'layers'} width={leftWidth} height={layersHeight} compare={s.compare} />
+          <LayersPane layers={image.layers} selected={s.layer} baseLayers={baseLayers ?? 0} focused={s.focus === 'layers'} width={leftWidth} height={layersHeight} compare={s.compare} />
           <DetailsPane image={image} layer={layer} analysis={analysis} checks={checks} width={leftWidth} height={height - layersHeight} />
         </Box>
         <FileTreePane rows={tree.rows} cursorIndex={tree.cursorIndex} focused={s.focus === 'tree'} showAttributes={s.showAttributes} guideLines={s.treeGuideLines} wrap={s.wrapTree} width={rightWidth} height={height} title={title} />

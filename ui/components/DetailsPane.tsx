@@ -4,13 +4,15 @@ import type { Analysis } from '../../src/analysis/analyzeImage.js';
 import type { Check } from '../../src/ci/check.js';
 import type { Image, Layer } from '../../src/model/imageTypes.js';
 import { usePaint } from './colors.js';
+import { ANALYSING } from '../model/overlayItems.js';
 import { bytes, truncate } from './format.js';
 
 interface Props {
   readonly image: Image;
   readonly layer: Layer;
-  readonly analysis: Analysis;
-  readonly checks: readonly Check[];
+  /** Absent while the review runs (the first frame comes before it). */
+  readonly analysis: Analysis | undefined;
+  readonly checks: readonly Check[] | undefined;
   readonly width: number;
   readonly height: number;
 }
@@ -44,8 +46,8 @@ const field = (label: string, pad: number, value: ReactNode, w: number) => (
 export function DetailsPane({ image, layer, analysis: a, checks, width, height }: Props) {
   const w = width - 2;
   const paint = usePaint();
-  const failed = checks.filter((c) => c.status === 'FAIL').length;
-  const warned = checks.filter((c) => c.status === 'WARN').length;
+  const failed = checks?.filter((c) => c.status === 'FAIL').length ?? 0;
+  const warned = checks?.filter((c) => c.status === 'WARN').length ?? 0;
   const layerLines: Line[] = [
     { key: 'lt', rank: 0, node: <Text bold wrap="truncate">Layer {layer.index}</Text> },
     { key: 'ld', rank: 20, node: field('Digest', 8, layer.digest, w) },
@@ -55,8 +57,29 @@ export function DetailsPane({ image, layer, analysis: a, checks, width, height }
     { key: 'lc', rank: 22, node: field('Created', 8, layer.created ?? '—', w) },
     { key: 'lx', rank: 2, node: field('Command', 8, layer.command.replace(/\s+/g, ' '), w) },
   ];
-  const imageLines: Line[] = [
-    { key: 'it', rank: 1, node: <Text bold wrap="truncate">Image {truncate(image.tags[0] ?? image.id, w - 6)}</Text> },
+  const imageTitle: Line = { key: 'it', rank: 1, node: <Text bold wrap="truncate">Image {truncate(image.tags[0] ?? image.id, w - 6)}</Text> };
+  const imageLines: Line[] = a && checks ? reviewLines(a, failed, warned, w, paint) : [{ key: 'ia', rank: 3, node: <Text dimColor wrap="truncate">{truncate(`${ANALYSING} (efficiency, waste, findings)`, w)}</Text> }];
+  // the first three inefficient files rank just under the header; the rest fill whatever room is left
+  const files: Line[] = (a?.inefficient ?? []).slice(0, Math.max(0, height)).map((f, i) => ({
+    key: `f${i}`,
+    rank: i < 3 ? 9 : 30 + i,
+    node: <Text wrap="truncate">{truncate(`${String(f.count).padStart(5)}  ${bytes(f.cumulativeSize).padStart(11)}  ${f.path}`, w)}</Text>,
+  }));
+  const shown = fitLines([...layerLines, imageTitle, ...imageLines, ...files], height - 2);
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={paint('gray')} width={width} height={height}>
+      {shown.map((l) => (
+        <Box key={l.key} height={1} flexShrink={0}>
+          {l.node}
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+/** The image details the review gives: dive's figures, fathom's reclaimable bytes, the findings. */
+function reviewLines(a: Analysis, failed: number, warned: number, w: number, paint: ReturnType<typeof usePaint>): Line[] {
+  return [
     { key: 'is', rank: 10, node: field('Size', 12, bytes(a.sizeBytes), w) },
     { key: 'ie', rank: 3, node: field('Efficiency', 12, `${(a.efficiency * 100).toFixed(4)} %`, w) },
     { key: 'iw', rank: 5, node: field('Wasted', 12, <>{bytes(a.wastedBytes)} <Text dimColor>(dive) · user</Text> {(a.userWastedPercent * 100).toFixed(2)} %</>, w) },
@@ -72,20 +95,4 @@ export function DetailsPane({ image, layer, analysis: a, checks, width, height }
     },
     { key: 'ih', rank: 8, node: <Text dimColor wrap="truncate">{truncate('Count  Total Space  Path (inefficient files)', w)}</Text> },
   ];
-  // the first three inefficient files rank just under the header; the rest fill whatever room is left
-  const files: Line[] = a.inefficient.slice(0, Math.max(0, height)).map((f, i) => ({
-    key: `f${i}`,
-    rank: i < 3 ? 9 : 30 + i,
-    node: <Text wrap="truncate">{truncate(`${String(f.count).padStart(5)}  ${bytes(f.cumulativeSize).padStart(11)}  ${f.path}`, w)}</Text>,
-  }));
-  const shown = fitLines([...layerLines, ...imageLines, ...files], height - 2);
-  return (
-    <Box flexDirection="column" borderStyle="round" borderColor={paint('gray')} width={width} height={height}>
-      {shown.map((l) => (
-        <Box key={l.key} height={1} flexShrink={0}>
-          {l.node}
-        </Box>
-      ))}
-    </Box>
-  );
 }

@@ -4,10 +4,10 @@ import { DEFAULT_KEYS, type KeyBindings, type KeyPress } from './keys.js';
 import { MODES, modeOf, triggeredBy, type Command, type Trigger } from './commands.js';
 import { overlayItems, type OverlayItem } from './overlayItems.js';
 import { searchMatches, searchTest, type SearchMatches } from './search.js';
-import { clampView, cursorRow, filterRegex, INITIAL_STATE, openingState, resize, windowTop, type BrowserContext, type BrowserInput, type BrowserOptions, type BrowserState, type Compare } from './browserState.js';
+import { clampView, cursorRow, filterRegex, INITIAL_STATE, openingState, resize, windowTop, type BrowserContext, type BrowserInput, type BrowserOptions, type BrowserState, type Compare, type ImageReview } from './browserState.js';
 import { TreeView, type Row } from './treeView.js';
 
-export type { BrowserInput, BrowserOptions, BrowserState, Compare, Focus, Overlay } from './browserState.js';
+export type { BrowserInput, BrowserOptions, BrowserState, Compare, Focus, ImageReview, Overlay } from './browserState.js';
 
 /**
  * The layer browser's controller, with no terminal in sight: the current state (replaced on every key, never changed
@@ -22,13 +22,26 @@ export class Browser implements BrowserContext {
   private viewOf: BrowserState | undefined;
   private matches: { view: TreeView; search: string; matches: SearchMatches | undefined } | undefined;
 
+  private opened: BrowserInput;
+
   constructor(
-    readonly input: BrowserInput,
+    input: BrowserInput,
     readonly keys: KeyBindings = DEFAULT_KEYS,
     options: BrowserOptions = {},
   ) {
+    this.opened = input;
     this.tree = buildFileTree(input.image, input.against?.files);
     this.current = openingState(this.tree, input, options);
+  }
+
+  get input(): BrowserInput {
+    return this.opened;
+  }
+
+  /** The review is done (the browser opened before it): its figures join the input, and the state is new, to redraw. */
+  reviewed(review: ImageReview): void {
+    this.opened = { ...this.opened, ...review };
+    this.current = { ...this.current };
   }
 
   /** The current state: a new object after every change, so `!==` says whether anything changed. */

@@ -109,11 +109,19 @@ export function openingState(tree: FileTree, input: BrowserInput, o: BrowserOpti
   return input.against ? { ...s, layer: input.image.layers.length - 1, compare: 'base' } : s;
 }
 
-export interface BrowserInput {
-  readonly image: Image;
+/**
+ * What the review adds to the image: dive's figures and the rules' checks, the base layers. The browser may open
+ * before it (the first frame needs the image alone) and show it when it comes (`Browser.reviewed`).
+ */
+export interface ImageReview {
   readonly analysis: Analysis;
   readonly checks: readonly Check[];
   readonly baseLayers: number;
+}
+
+/** The image and, once it is done, its review (absent while the review runs after the first frame). */
+export interface BrowserInput extends Partial<ImageReview> {
+  readonly image: Image;
   /** `fathom diff`: BASE, loaded into the same path table, to mark HEAD's tree against. */
   readonly against?: DiffBase;
   /** With --dockerfile: the instruction behind each layer, for a path's history. */

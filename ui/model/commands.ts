@@ -1,6 +1,6 @@
 import type { Mark } from './fileTree.js';
 import { matches, type Action, type KeyBindings, type KeyPress } from './keys.js';
-import { overlayItems } from './overlayItems.js';
+import { ANALYSING, overlayItems } from './overlayItems.js';
 import {
   cursorRow,
   jumpTo,
@@ -86,6 +86,7 @@ const ANYWHERE: CommandTable = {
   treeGuideLines: (_, s) => ({ ...s, treeGuideLines: !s.treeGuideLines }),
   wrapTree: (_, s) => ({ ...s, wrapTree: !s.wrapTree }),
   waste: (ctx, s) => {
+    if (!ctx.input.analysis) return { ...s, message: `${ANALYSING} (the waste is known once the image details show)` };
     const top = ctx.input.analysis.hidden.at(0);
     if (!top) return { ...s, message: 'no wasted bytes: every layer byte is visible in the final image' };
     const { state } = jumpTo(ctx, s, top.path, top.writtenBy);

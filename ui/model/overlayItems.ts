@@ -10,6 +10,9 @@ export interface OverlayItem {
   readonly layer?: number;
 }
 
+/** What a pane that needs the review shows while it runs (just after the first frame). */
+export const ANALYSING = 'analysing…';
+
 /** Help: every action with the keys bound to it now (a rebinding shows; an action bound to nothing says so). */
 export function helpLines(keys: KeyBindings): OverlayItem[] {
   return (Object.keys(ACTION_HELP) as Action[]).map((a) => ({ text: `${(keys[a].length > 0 ? keys[a].join(', ') : '(unbound)').padEnd(18)} ${ACTION_HELP[a]}` }));
@@ -34,6 +37,7 @@ export function overlayItems(input: BrowserInput, s: BrowserState, keys: KeyBind
   if (s.overlay === 'help') return helpLines(keys);
   if (s.overlay === 'history') return historyLines(input, s.historyPath);
   if (s.overlay === 'waste') {
+    if (!input.analysis) return [{ text: ANALYSING }];
     return input.analysis.hidden.slice(0, 200).map((h) => ({
       text: `${h.path}: ${h.size} bytes written by layer ${h.writtenBy}, ${h.how} by layer ${h.hiddenBy}`,
       path: h.path,
@@ -41,6 +45,7 @@ export function overlayItems(input: BrowserInput, s: BrowserState, keys: KeyBind
     }));
   }
   if (s.overlay === 'findings') {
+    if (!input.checks) return [{ text: ANALYSING }];
     return input.checks
       .filter((c) => c.status === 'FAIL' || c.status === 'WARN')
       .flatMap((c) =>
