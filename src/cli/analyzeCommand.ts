@@ -11,10 +11,9 @@ import { textReport } from '../report/textReport.js';
 import type { ReviewArchive } from '../review/loadForReview.js';
 import { planReview, review, type Review, type ReviewPlan } from '../review/review.js';
 import { loadImages, reviewImage, type LoadedImages } from '../review/reviewImage.js';
-import { startDigestWorker } from '../layer/parallelSha256.js';
 import { streamSource } from '../source/openArchive.js';
 import { isRegistrySource, openImageRef, parseImageRef, type ImageSource, type RegistryAccess } from '../source/openImageRef.js';
-import { enterBatchGc, leaveBatchGc } from './batchGc.js';
+import { beginImageLoad, leaveBatchGc } from './batchGc.js';
 import { hostPlatform } from './hostPlatform.js';
 import { prepareBrowser, type BrowserLaunch } from './browserLaunch.js';
 import { settingsRequest } from './browserSettings.js';
@@ -138,9 +137,7 @@ export function dockerfileInWorkingDirectory(whose = 'the findings'): string | u
 }
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
-  // batch GC before the digest worker starts, so that V8's flags do not change while its isolate is set up
-  enterBatchGc();
-  startDigestWorker();
+  beginImageLoad();
   let prepared: Prepared;
   try {
     prepared = await reviewForOutput(args);

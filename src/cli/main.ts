@@ -112,6 +112,19 @@ function stdinMarked(argv: readonly string[]): string[] {
   return argv.map((a, i) => (a === '-' && (end < 0 || i < end) ? STDIN : a));
 }
 
+const SUBCOMMANDS = new Set(['build', 'diff', 'strip', 'rules']);
+const NO_LOAD = new Set(['--help', '-h', '--version', '-v']);
+
+/**
+ * Whether the command line runs `fathom IMAGE` (no subcommand, no help or version), judged before yargs parses it,
+ * so that the load can begin while yargs loads. A wrong guess ends in a usage error, with an idle worker started.
+ */
+function reviewsAnImage(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const words = end < 0 ? argv : argv.slice(0, end);
+  return words.length > 0 && !words.some((a) => SUBCOMMANDS.has(a) || NO_LOAD.has(a));
+}
+
 async function main(argv: string[]): Promise<number> {
   ignoreClosedPipes();
   // React's development build diffs every prop for its profiler: seconds per key on a big image. The UI is
@@ -129,6 +142,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(help);
     return 0;
   }
+  const early = reviewsAnImage(argv) ? import('./batchGc.js').then((m) => m.beginImageLoadEarly()) : undefined;
   const { default: yargs } = await import('yargs');
   let code = 0;
   await yargs(stdinMarked(splitBuildArgv(argv)))
@@ -148,6 +162,7 @@ async function main(argv: string[]): Promise<number> {
         if (!args.ref) fail('no IMAGE given: pass an archive path, an image name, or - to read an archive from stdin (see --help)');
         // each command's modules load when it runs: --version and --help need yargs alone
         const { runAnalyze } = await import('./analyzeCommand.js');
+        await early;
         code = await runAnalyze(args);
       },
     )
