@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
 import { BlobWorker } from '../../src/source/registry/blobWorker.js';
 import { NetworkError } from '../../src/source/registry/http.js';
 
@@ -98,6 +99,57 @@ test('a connection cut mid-body: the bytes that arrived come first, then a netwo
   } finally {
     blobs.close();
     await s.close();
+  }
+});
+
+test('a chunked answer comes whole, in order, hashed the same', async () => {
+  const total = 3 * MiB + 777;
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Transfer-Encoding': 'chunked' });
+    // chunk sizes from 1 byte to more than a read, so sizes, data and line ends fall across reads
+    const sizes = [1, 2, 100, 4099, CHUNK, 70001, 300_000];
+    for (let at = 0, k = 0; at < total; k++) {
+      const end = Math.min(at + sizes[k % sizes.length]!, total);
+      res.write(expected(at, end));
+      at = end;
+    }
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const blobs = new BlobWorker({ verify: true });
+  try {
+    const hash = blobs.hashId();
+    const res = await blobs.request(new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}/`), {}, { hash, from: 0 });
+    const parts: Buffer[] = [];
+    for await (const piece of res) parts.push(piece);
+    const whole = Buffer.concat(parts);
+    assert.ok(whole.equals(expected(0, total)));
+    assert.equal(await blobs.digest(hash), 'sha256:' + createHash('sha256').update(whole).digest('hex'));
+  } finally {
+    blobs.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('an answer without Content-Length ends with the connection', async () => {
+  const total = 2 * MiB + 3;
+  const server = createTcpServer((sock) => {
+    sock.once('data', () => {
+      sock.write('HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n');
+      sock.end(expected(0, total));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const blobs = new BlobWorker({ verify: true });
+  try {
+    const res = await blobs.request(new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}/`), {}, { from: 0 });
+    assert.equal(res.headers['content-type'], 'application/octet-stream');
+    const parts: Buffer[] = [];
+    for await (const piece of res) parts.push(piece);
+    assert.ok(Buffer.concat(parts).equals(expected(0, total)));
+  } finally {
+    blobs.close();
+    await new Promise<void>((r) => server.close(() => r()));
   }
 });
 
