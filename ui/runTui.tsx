@@ -3,6 +3,7 @@ import { render } from 'ink';
 import { Browser, type BrowserInput, type BrowserOptions, type ImageReview } from './model/browser.js';
 import type { KeyBindings } from './model/keys.js';
 import { clipboardSequence } from './clipboard.js';
+import { idleWork } from './idle.js';
 import { App } from './components/App.js';
 import { ColorsContext } from './components/colors.js';
 
@@ -44,7 +45,7 @@ export async function runTui(input: BrowserInput, keys: KeyBindings, stdin: Node
   try {
     const app = render(
       <ColorsContext.Provider value={colors}>
-        <App browser={browser} onCopy={onCopy} {...(options.review ? { review: options.review } : {})} />
+        <App browser={browser} onCopy={onCopy} idle={idleWork} {...(options.review ? { review: options.review } : {})} />
       </ColorsContext.Provider>,
       { stdin, stdout, exitOnCtrlC: false, patchConsole: false },
     );

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { analyzeImage } from '../../src/analysis/analyzeImage.js';
+import { Browser } from '../../ui/model/browser.js';
 import { buildFileTree, layerState, type Mark } from '../../ui/model/fileTree.js';
 import { TreeView, type SortOrder } from '../../ui/model/treeView.js';
 import { DIVE_FIXTURE, loadFile } from '../helpers/shared.js';
@@ -106,4 +108,36 @@ test('the whole tree at layer 0 is busybox: every path Added against nothing', (
   assert.ok(all.length > 300);
   assert.ok(all.every(([, m]) => m === 'added'));
   assert.ok(all.some(([p]) => p === '/bin/busybox'));
+});
+
+// a layer state's pass reuses its tree's working arrays: one made after others must be what it is made first
+test('layer states made one after another on one tree equal each made first, on a tree of its own', () => {
+  const shared = buildFileTree(image);
+  const plain = (s: ReturnType<typeof layerState>) => [Array.from(s.present), Array.from(s.mark), Array.from(s.size)];
+  for (const against of ['layer', 'aggregated'] as const) {
+    for (const layer of [13, 0, 9, 4, 12, 1]) {
+      const before = against === 'layer' ? layer - 1 : layer === 0 ? -1 : 0;
+      assert.deepEqual(plain(layerState(shared, layer, before)), plain(layerState(buildFileTree(image), layer, before)), `layer ${layer} against ${before}`);
+    }
+  }
+});
+
+test('the idle work makes every layer state before its first visit, ends, and changes nothing the keys then show', () => {
+  const input = { image, analysis: analyzeImage(image), checks: [], baseLayers: 1 };
+  const idle = new Browser(input);
+  const cold = new Browser(input);
+  let steps = 0;
+  while (idle.precompute()) steps++;
+  // 14 layers in layer mode, then layers 2..13 aggregated (0 and 1 are the same states in both modes)
+  assert.equal(steps, 14 + 12);
+  const down = { input: 'j', ctrl: false, meta: false, shift: false };
+  const made = (b: Browser) => [...Array(14).keys()].map((layer) => b.layerStateFor(layer, 'layer'));
+  const before = made(idle);
+  // no state is made again: they are the same objects
+  assert.deepEqual(made(idle), before);
+  for (const b of [idle, cold]) for (let i = 0; i < 9; i++) b.press(down);
+  for (const b of [idle, cold]) b.press({ ...down, input: '\t', name: 'tab' });
+  const shown = (b: Browser) => b.visibleRows().map((r) => `${r.mark} ${r.node.path} ${r.size}`);
+  assert.deepEqual(shown(idle), shown(cold));
+  assert.equal(idle.layerStateFor(9, 'layer'), before[9]);
 });

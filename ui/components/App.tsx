@@ -33,10 +33,12 @@ interface AppProps {
   readonly onCopy?: (text: string) => void;
   /** The image's review, run once the first frame is on screen (it takes longer than the tree and the frame), then shown. */
   readonly review?: () => ImageReview;
+  /** The browser's idle work, started after the first frame (and the review): `idleWork` on a terminal. Returns its stop. */
+  readonly idle?: (browser: Browser) => () => void;
 }
 
 /** dive's layout: layers, layer details and image details on the left, the file tree on the right. */
-export function App({ browser, onCopy, review }: AppProps) {
+export function App({ browser, onCopy, review, idle }: AppProps) {
   const { exit } = useApp();
   const { columns, rows } = useTerminalSize();
   const [s, setState] = useState(browser.state);
@@ -53,18 +55,25 @@ export function App({ browser, onCopy, review }: AppProps) {
   }, [browser, treeRows]);
 
   useEffect(() => {
-    if (!review) return;
-    // a macrotask later: the first frame has been written by then (Ink writes a frame as React commits it)
+    let stopIdle: (() => void) | undefined;
+    // a macrotask later: the first frame has been written by then (Ink writes a frame as React commits it); then
+    // the layers' states and orders while no key waits
     const t = setImmediate(() => {
       try {
-        browser.reviewed(review());
-        setState(browser.state);
+        if (review) {
+          browser.reviewed(review());
+          setState(browser.state);
+        }
+        stopIdle = idle?.(browser);
       } catch (e) {
         exit(e instanceof Error ? e : new Error(String(e)));
       }
     });
-    return () => clearImmediate(t);
-  }, [browser, review]);
+    return () => {
+      clearImmediate(t);
+      stopIdle?.();
+    };
+  }, [browser, review, idle]);
 
   useInput((input, key) => {
     for (const k of splitKeys(input, key)) {

@@ -7,6 +7,9 @@ import { searchMatches, searchTest, type SearchMatches } from './search.js';
 import { clampView, cursorRow, filterRegex, INITIAL_STATE, openingState, resize, windowTop, type BrowserContext, type BrowserInput, type BrowserOptions, type BrowserState, type Compare, type ImageReview } from './browserState.js';
 import { TreeView, type Row } from './treeView.js';
 
+/** The memory the cached layer states may take. */
+const STATE_BUDGET = 64 * 1024 * 1024;
+
 export type { BrowserInput, BrowserOptions, BrowserState, Compare, Focus, ImageReview, Overlay } from './browserState.js';
 
 /**
@@ -21,6 +24,7 @@ export class Browser implements BrowserContext {
   private view: TreeView | undefined;
   private viewOf: BrowserState | undefined;
   private matches: { view: TreeView; search: string; matches: SearchMatches | undefined } | undefined;
+  private warmed: TreeView | undefined;
 
   private opened: BrowserInput;
 
@@ -80,16 +84,62 @@ export class Browser implements BrowserContext {
   }
 
   layerStateFor(layer: number, compare: Compare): LayerState {
-    const base = compare === 'base' ? this.input.against?.files : undefined;
-    const against = compare === 'layer' ? layer - 1 : layer === 0 ? -1 : 0;
-    const key = base ? `${layer}:base` : `${layer}:${against}`;
+    const key = this.stateKey(layer, compare);
     let s = this.layerStates.get(key);
-    if (!s) {
-      s = base ? baseState(this.tree, layer, base) : layerState(this.tree, layer, against);
-      if (this.layerStates.size > 8) this.layerStates.delete(this.layerStates.keys().next().value!);
-      this.layerStates.set(key, s);
+    if (s) {
+      // least recently used goes first
+      this.layerStates.delete(key);
+    } else {
+      const base = compare === 'base' ? this.input.against?.files : undefined;
+      s = base ? baseState(this.tree, layer, base) : layerState(this.tree, layer, compare === 'layer' ? layer - 1 : layer === 0 ? -1 : 0);
+      if (this.layerStates.size >= this.capacity) this.layerStates.delete(this.layerStates.keys().next().value!);
     }
+    this.layerStates.set(key, s);
     return s;
+  }
+
+  private stateKey(layer: number, compare: Compare): string {
+    return compare === 'base' && this.input.against ? `${layer}:base` : `${layer}:${compare === 'layer' ? layer - 1 : layer === 0 ? -1 : 0}`;
+  }
+
+  /** Layer states kept: 10 bytes a node each, up to 64 MB of them, and never fewer than 9. */
+  private get capacity(): number {
+    return Math.max(9, Math.floor(STATE_BUDGET / (10 * this.tree.nodes.length)));
+  }
+
+  /**
+   * One step of the work a key may need next, for the time no key is waiting (the terminal side calls it while
+   * idle): the layer states of the layers nearest the selected one in its compare mode, then in the other, each
+   * made before its first visit; last, the current view's directory orders, which a search walks. Returns false
+   * when nothing is left to do. A step is one layer state, so a key waits for one at most.
+   */
+  precompute(): boolean {
+    const s = this.current;
+    const layers = this.input.image.layers.length;
+    const modes: Compare[] = s.compare === 'base' ? ['base', 'layer'] : s.compare === 'layer' ? ['layer', 'aggregated'] : ['aggregated', 'layer'];
+    // the states this fills stay below the capacity, so that it never evicts what it made
+    let room = this.capacity - 1;
+    for (const compare of modes) {
+      for (let d = 0; d < layers; d++) {
+        for (const layer of d === 0 ? [s.layer] : [s.layer + d, s.layer - d]) {
+          if (layer < 0 || layer >= layers) continue;
+          if (--room < 0) return this.warmOrders();
+          if (this.layerStates.has(this.stateKey(layer, compare))) continue;
+          this.layerStateFor(layer, compare);
+          return true;
+        }
+      }
+    }
+    return this.warmOrders();
+  }
+
+  /** The current view's directory orders, made once (a search walks them all). */
+  private warmOrders(): boolean {
+    const view = this.treeView();
+    if (this.warmed === view) return false;
+    view.rowOrder();
+    this.warmed = view;
+    return false;
   }
 
   /** The tree under a state's layer, compare mode, hide flags, filter, sort and collapsed directories. */

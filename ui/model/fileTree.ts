@@ -143,11 +143,11 @@ const REWRITTEN = 5;
  * than a walk of every node's history: within a path, file entries come in id order, so the last visible one wins.
  * `wrote`: the last entry a layer after `against` wrote, visible or not (what a path that came and went last was).
  */
-function visibleEntries(tree: FileTree, layer: number, against: number): { now: Int32Array; before: Int32Array; wrote: Int32Array } {
-  const n = tree.nodes.length;
-  const now = new Int32Array(n).fill(NO_ENTRY);
-  const before = new Int32Array(n).fill(NO_ENTRY);
-  const wrote = new Int32Array(n).fill(NO_ENTRY);
+function visibleEntries(tree: FileTree, layer: number, against: number, scratch: Scratch): { now: Int32Array; before: Int32Array; wrote: Int32Array } {
+  const { now, before, wrote } = scratch;
+  now.fill(NO_ENTRY);
+  before.fill(NO_ENTRY);
+  wrote.fill(NO_ENTRY);
   const files = tree.files;
   const nodeOfPath = tree.nodeOfPath;
   for (let k = 0; k <= layer && k < files.layers.length; k++) {
@@ -166,6 +166,27 @@ function visibleEntries(tree: FileTree, layer: number, against: number): { now: 
   }
   return { now, before, wrote };
 }
+
+/**
+ * The working arrays of a layer state's pass, kept per tree and cleared for each pass rather than made again: ten
+ * arrays of a node each, 5 MB on the bench archive's tree, were garbage after every first visit of a layer, and the
+ * collections they brought were the slow keys' outliers.
+ */
+class Scratch {
+  readonly now: Int32Array;
+  readonly before: Int32Array;
+  readonly wrote: Int32Array;
+  readonly totals: ChildTotals;
+
+  constructor(n: number) {
+    this.now = new Int32Array(n);
+    this.before = new Int32Array(n);
+    this.wrote = new Int32Array(n);
+    this.totals = new ChildTotals(n);
+  }
+}
+
+const scratchOf = new WeakMap<FileTree, Scratch>();
 
 /** A node's present children, added up as the pass that walks ids downwards reaches each child (before its parent). */
 class ChildTotals {
@@ -186,6 +207,16 @@ class ChildTotals {
     this.changed = new Int32Array(n);
     this.bytes = new Float64Array(n);
     this.removedBytes = new Float64Array(n);
+  }
+
+  clear(): void {
+    this.shown.fill(0);
+    this.added.fill(0);
+    this.removed.fill(0);
+    this.transient.fill(0);
+    this.changed.fill(0);
+    this.bytes.fill(0);
+    this.removedBytes.fill(0);
   }
 
   add(parent: number, mark: number, size: number): void {
@@ -214,8 +245,11 @@ export function layerState(tree: FileTree, layer: number, against: number): Laye
   const present = new Uint8Array(n);
   const mark = new Uint8Array(n);
   const size = new Float64Array(n);
-  const { now: nowOf, before: beforeOf, wrote: wroteOf } = visibleEntries(tree, layer, against);
-  const c = new ChildTotals(n);
+  let scratch = scratchOf.get(tree);
+  if (!scratch) scratchOf.set(tree, (scratch = new Scratch(n)));
+  const { now: nowOf, before: beforeOf, wrote: wroteOf } = visibleEntries(tree, layer, against, scratch);
+  const c = scratch.totals;
+  c.clear();
   // children have larger ids than their parents: walking ids downwards is a post-order, and each node's totals
   // are complete when it is reached
   for (let id = n - 1; id >= 0; id--) {

@@ -26,14 +26,8 @@ export function searchTest(search: string): ((node: TreeNode) => boolean) | null
 
 /** The matches among the rows a view shows (its filter and hide flags hold; folded directories are searched too). */
 export function searchMatches(view: TreeView, test: (node: TreeNode) => boolean): SearchMatches {
-  const nodes: TreeNode[] = [];
-  const rank = new Int32Array(view.tree.nodes.length).fill(-1);
-  let next = 0;
-  view.walk((node) => {
-    rank[node.id] = next++;
-    if (test(node)) nodes.push(node);
-  });
-  return { nodes, rank };
+  const { nodes: shown, rank } = view.rowOrder();
+  return { nodes: shown.filter(test), rank };
 }
 
 /**

@@ -31,6 +31,12 @@ export interface Row {
 }
 
 /**
+ * Each layer state's children orders by size, made as a view first needs them and shared by every view of the state:
+ * a hide flag, a filter or a fold makes a new view, and the big directories were sorted again for each.
+ */
+const sortedOf = new WeakMap<LayerState, Map<number, TreeNode[]>>();
+
+/**
  * The rows of the file tree under the view options, without building them all: per node, whether it shows and how
  * many rows its subtree takes, so a window of rows is found by skipping whole subtrees. Filter, hide flags and layer
  * changes cost one linear pass; collapsing a directory updates only its ancestors; a frame costs the window.
@@ -38,7 +44,8 @@ export interface Row {
 export class TreeView {
   private readonly shown: Uint8Array;
   private readonly rows: Int32Array;
-  private readonly sorted = new Map<number, TreeNode[]>();
+  private readonly sorted: Map<number, TreeNode[]>;
+  private walked: ReturnType<TreeView['rowOrder']> | undefined;
 
   constructor(
     readonly tree: FileTree,
@@ -46,6 +53,9 @@ export class TreeView {
     readonly options: ViewOptions,
   ) {
     const n = tree.nodes.length;
+    let sorted = sortedOf.get(state);
+    if (!sorted) sortedOf.set(state, (sorted = new Map()));
+    this.sorted = sorted;
     this.shown = new Uint8Array(n);
     // a node's rows: its own and, added up as the pass below reaches each shown child (children have larger ids,
     // so they come first), its children's
@@ -163,16 +173,25 @@ export class TreeView {
     return index;
   }
 
-  /** Every node the view shows, in the order of its rows, folded directories' contents included (for a search). */
-  walk(visit: (node: TreeNode) => void): void {
+  /**
+   * Every node the view shows, in the order of its rows, folded directories' contents included (what a search
+   * looks through), and each node's place among them (-1: not shown): made once per view, as every key typed into a
+   * search looks through the same view again.
+   */
+  rowOrder(): { readonly nodes: readonly TreeNode[]; readonly rank: Int32Array } {
+    if (this.walked) return this.walked;
+    const nodes: TreeNode[] = [];
+    const rank = new Int32Array(this.tree.nodes.length).fill(-1);
     const down = (node: TreeNode): void => {
       for (const c of this.order(node)) {
         if (!this.shown[c.id]) continue;
-        visit(c);
-        down(c);
+        rank[c.id] = nodes.length;
+        nodes.push(c);
+        if (c.children.length > 0) down(c);
       }
     };
     down(this.tree.root);
+    return (this.walked = { nodes, rank });
   }
 
   isShown(node: TreeNode): boolean {
