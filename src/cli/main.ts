@@ -125,6 +125,16 @@ function reviewsAnImage(argv: readonly string[]): boolean {
   return words.length > 0 && !words.some((a) => SUBCOMMANDS.has(a) || NO_LOAD.has(a));
 }
 
+/**
+ * The image of `fathom REF` alone, the form CI runs: one word naming no command and no option, for which yargs
+ * would give exactly `{ ref }`. Undefined for any other command line.
+ */
+function onlyRef(argv: readonly string[]): string | undefined {
+  if (argv.length !== 1) return undefined;
+  const [word] = argv as [string];
+  return word === '-' || (word !== '' && !word.startsWith('-') && !SUBCOMMANDS.has(word)) ? word : undefined;
+}
+
 async function main(argv: string[]): Promise<number> {
   ignoreClosedPipes();
   // React's development build diffs every prop for its profiler: seconds per key on a big image. The UI is
@@ -143,6 +153,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const early = reviewsAnImage(argv) ? import('./batchGc.js').then((m) => m.beginImageLoadEarly()) : undefined;
+  // yargs' load and parse cost ~35 ms of CPU (more than the rest of a small image's start-up): not for its answer
+  const ref = onlyRef(argv);
+  if (ref !== undefined) {
+    const { runAnalyze } = await import('./analyzeCommand.js');
+    await early;
+    return runAnalyze({ ref });
+  }
   const { default: yargs } = await import('yargs');
   let code = 0;
   await yargs(stdinMarked(splitBuildArgv(argv)))

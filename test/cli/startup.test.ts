@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HELP_FILE, staticHelp } from '../../src/cli/staticHelp.js';
 import { CLI, cliEnv, ROOT, runCli } from '../helpers/runCli.js';
+import { DIVE_FIXTURE } from '../helpers/shared.js';
 
 // The CLI as `bin` runs it is esbuild's bundle of what tsc emitted (scripts/bundleCli.mjs): these check that the
 // bundle says what the modules say, and the premise of its string-width wrapper.
@@ -100,4 +101,23 @@ test('every installed string-width gives printable ASCII its length, as the bund
     assert.equal(stringWidth('日本'), 4, copy);
     assert.equal(stringWidth('a\tb'), 2, copy);
   }
+});
+
+test('`fathom REF` alone, answered without yargs, is what yargs gives: the same report, lines and exit code', () => {
+  const fixture = DIVE_FIXTURE;
+  const env = { CI: 'true' };
+  // with --ci (the same mode as CI=true) the command line goes through yargs
+  for (const [fast, viaYargs, input] of [
+    [[fixture], ['--ci', fixture], ''],
+    [['/nonexistent/image.tar'], ['--ci', '/nonexistent/image.tar'], ''],
+    [['-'], ['--ci', '-'], readFileSync(fixture)],
+  ] as const) {
+    const a = runCli([...fast], { env, input });
+    const b = runCli([...viaYargs], { env, input });
+    assert.equal(a.stdout, b.stdout, fast[0]);
+    assert.equal(a.stderr, b.stderr, fast[0]);
+    assert.equal(a.status, b.status, fast[0]);
+  }
+  assert.match(runCli([fixture], { env }).stdout, /efficiency/i);
+  assert.equal(runCli(['/nonexistent/image.tar'], { env }).status, 2);
 });
