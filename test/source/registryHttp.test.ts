@@ -153,6 +153,24 @@ test('an answer without Content-Length ends with the connection', async () => {
   }
 });
 
+test('a header value with a line break is refused before anything is sent', async () => {
+  let requests = 0;
+  const server = createTcpServer((sock) => {
+    requests++;
+    sock.destroy();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const blobs = new BlobWorker({ verify: true });
+  try {
+    const url = new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    await assert.rejects(blobs.request(url, { Authorization: 'Bearer abc\r\nX-Injected: 1' }, { from: 0 }), (err: unknown) => err instanceof NetworkError && err.code === 'ERR_INVALID_CHAR');
+    assert.equal(requests, 0);
+  } finally {
+    blobs.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
 test('a refused connection is a network error with its code', async () => {
   const s = await serve(1);
   await s.close();

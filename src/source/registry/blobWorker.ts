@@ -90,7 +90,14 @@ const closedEarly = () => Object.assign(new Error('the connection closed before 
 const idle = () => Object.assign(new Error('no data for ' + idleMs / 1000 + ' s'), { code: 'ETIMEDOUT' });
 function viaNode(url, headers, r, on) {
   const lib = url.protocol === 'https:' ? https : http;
-  const req = lib.request(url, { method: 'GET', headers, agent: agents[url.protocol] }, (res) => {
+  let req;
+  try {
+    req = lib.request(url, { method: 'GET', headers, agent: agents[url.protocol] }, onAnswer);
+  } catch (err) {
+    // an invalid header value throws here; one failed request, not the thread
+    return on.fail(err);
+  }
+  function onAnswer(res) {
     r.pause = () => res.pause();
     r.resume = () => res.isPaused() && res.resume();
     r.drop = () => res.resume();
@@ -100,7 +107,7 @@ function viaNode(url, headers, r, on) {
     res.on('error', on.fail);
     // a connection that closes before the body is complete ends with 'close' and no 'end'
     res.on('close', () => res.complete || on.fail(closedEarly()));
-  });
+  }
   r.abort = () => req.destroy();
   req.setTimeout(idleMs, () => req.destroy(idle()));
   req.on('error', on.fail);
@@ -148,7 +155,11 @@ function dechunk(data, end, fail) {
  */
 function plain(url, headers, r, on, fallback) {
   const lines = ['GET ' + url.pathname + url.search + ' HTTP/1.1', 'Host: ' + url.host];
-  for (const [k, v] of Object.entries(headers)) lines.push(k + ': ' + v);
+  for (const [k, v] of Object.entries(headers)) {
+    // a token with a line break in it would smuggle headers in; node:http refuses such a value too
+    if (/[\r\n]/.test(k + v)) return on.fail(Object.assign(new Error('a line break in the ' + k + ' header'), { code: 'ERR_INVALID_CHAR' }));
+    lines.push(k + ': ' + v);
+  }
   lines.push('Connection: close', '', '');
   let head = null;
   let body;
