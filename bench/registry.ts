@@ -75,3 +75,32 @@ export async function withBenchRegistry<T>(archive: string, fn: (ref: string, pu
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+interface Timed {
+  readonly mode: string;
+  readonly seconds: number;
+  readonly entries: number;
+  readonly maxRssBytes: number;
+}
+
+/**
+ * The fastest run of each and their ratio, which judges the target, and the median of the rounds' own ratios: on a
+ * shared machine one quiet moment can favour either side, a pair's ratio less so.
+ */
+export function registryReport(pushSeconds: number, pairs: ReadonlyArray<{ file: Timed; registry: Timed }>, row: (r: Timed) => string): string {
+  const fastest = (rs: Timed[]) => [...rs].sort((a, b) => a.seconds - b.seconds)[0]!;
+  const file = fastest(pairs.map((p) => p.file));
+  const registry = fastest(pairs.map((p) => p.registry));
+  const ratios = pairs.map((p) => p.registry.seconds / p.file.seconds).sort((a, b) => a - b);
+  const median = ratios.length % 2 ? ratios[(ratios.length - 1) / 2]! : (ratios[ratios.length / 2 - 1]! + ratios[ratios.length / 2]!) / 2;
+  const lines = [
+    `registry: the archive pushed to a local docker-registry with skopeo in ${pushSeconds.toFixed(1)} s`,
+    row({ ...file, mode: 'fathom (file)' }),
+    row({ ...registry, mode: 'fathom (registry)' }),
+  ];
+  const differ = pairs.find((p) => p.registry.entries !== p.file.entries);
+  if (differ) lines.push(`registry: ${differ.registry.entries} entries, the file ${differ.file.entries}: they differ!`);
+  lines.push(`registry / file: ${(registry.seconds / file.seconds).toFixed(2)}x (target <= 1.3x on loopback)`);
+  lines.push(`  each round (file, registry): ${pairs.map((p) => `${p.file.seconds.toFixed(2)}/${p.registry.seconds.toFixed(2)} s`).join(', ')}; median ratio ${median.toFixed(2)}x`);
+  return lines.join('\n');
+}

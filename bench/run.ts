@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { launchChromium, openReport } from '../test/helpers/chromium.js';
 import { floorsSection, memorySection } from './floors.js';
 import { ensureBenchArchive } from './generate.js';
-import { withBenchRegistry } from './registry.js';
+import { registryReport, withBenchRegistry } from './registry.js';
 import { startupSection } from './startup.js';
 import { tuiSection } from './tui.js';
 import { typicalSection } from './typical.js';
@@ -102,23 +102,13 @@ if (sections.has('html')) {
 // file and registry alternate, so both see the same machine; the registry process shares the two cores
 if (sections.has('registry')) {
   const fromRegistry = await withBenchRegistry(archive.path, async (ref, pushSeconds) => {
-    const file: Run[] = [];
-    const registry: Run[] = [];
-    for (let i = 0; i < repeats; i++) {
-      file.push(run('fathom'));
-      registry.push(run('fathom-registry', ref));
-    }
-    const fastest = (rs: Run[]) => rs.sort((a, b) => a.seconds - b.seconds)[0]!;
-    return { pushSeconds, file: fastest(file), registry: fastest(registry) };
+    const pairs: Array<{ file: Run; registry: Run }> = [];
+    for (let i = 0; i < repeats; i++) pairs.push({ file: run('fathom'), registry: run('fathom-registry', ref) });
+    return { pushSeconds, pairs };
   });
   if (typeof fromRegistry === 'string') {
     console.log(`registry: not measured (${fromRegistry})`);
   } else {
-    const { file, registry, pushSeconds } = fromRegistry;
-    console.log(`registry: the archive pushed to a local docker-registry with skopeo in ${pushSeconds.toFixed(1)} s`);
-    console.log(row({ ...file, mode: 'fathom (file)' }));
-    console.log(row({ ...registry, mode: 'fathom (registry)' }));
-    if (registry.entries !== file.entries) console.log(`registry: ${registry.entries} entries, the file ${file.entries}: they differ!`);
-    console.log(`registry / file: ${(registry.seconds / file.seconds).toFixed(2)}x (target <= 1.3x on loopback)`);
-}
+    console.log(registryReport(fromRegistry.pushSeconds, fromRegistry.pairs, row));
+  }
 }
