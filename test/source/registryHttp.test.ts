@@ -1,10 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createTcpServer } from 'node:net';
 import { BlobWorker } from '../../src/source/registry/blobWorker.js';
 import { NetworkError } from '../../src/source/registry/http.js';
+import { makeTestCa } from '../helpers/testCa.js';
 
 const CHUNK = 64 << 10;
 const MiB = 1 << 20;
@@ -168,6 +173,50 @@ test('a header value with a line break is refused before anything is sent', asyn
   } finally {
     blobs.close();
     await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
+test('HTTPS: the certificate checked against the trusted CAs and the host name; the body whole, hashed', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fathom-blob-tls-'));
+  const total = 5 * MiB + 11;
+  try {
+    const ca = makeTestCa(dir);
+    const serve = () =>
+      createTlsServer({ cert: readFileSync(ca.serverCert), key: readFileSync(ca.serverKey) }, (_req, res) => {
+        res.writeHead(200, { 'Content-Length': String(total) });
+        res.end(expected(0, total));
+      });
+    const server = serve();
+    // 127.0.0.2 is loopback too, and a name the certificate (127.0.0.1, localhost) does not cover
+    const other = serve();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    await new Promise<void>((r) => other.listen(port, '127.0.0.2', r));
+    const trusting = new BlobWorker({ verify: true, extraCa: [readFileSync(ca.caCert, 'utf8')] });
+    const plain = new BlobWorker({ verify: true });
+    const lax = new BlobWorker({ verify: false });
+    try {
+      const cert = (err: unknown) => err instanceof NetworkError && /^(UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|CERT_|ERR_TLS_CERT)/.test(err.code ?? '');
+      await assert.rejects(plain.request(new URL(`https://localhost:${port}/`), {}, { from: 0 }), cert);
+      await assert.rejects(trusting.request(new URL(`https://127.0.0.2:${port}/`), {}, { from: 0 }), (err: unknown) => err instanceof NetworkError && err.code === 'ERR_TLS_CERT_ALTNAME_INVALID');
+      for (const [blobs, host] of [[trusting, 'localhost'], [trusting, '127.0.0.1'], [lax, '127.0.0.2']] as const) {
+        const hash = blobs.hashId();
+        const res = await blobs.request(new URL(`https://${host}:${port}/`), {}, { hash, from: 0 });
+        const parts: Buffer[] = [];
+        for await (const piece of res) parts.push(piece);
+        const whole = Buffer.concat(parts);
+        assert.ok(whole.equals(expected(0, total)));
+        assert.equal(await blobs.digest(hash), 'sha256:' + createHash('sha256').update(whole).digest('hex'));
+      }
+    } finally {
+      for (const b of [trusting, plain, lax]) b.close();
+      for (const srv of [server, other]) {
+        srv.closeAllConnections();
+        await new Promise<void>((r) => srv.close(() => r()));
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
