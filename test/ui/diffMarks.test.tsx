@@ -64,7 +64,8 @@ test('against BASE a hard link counts 0 bytes in its directory, as dive and the 
   const archive = (name: string) => join(IMAGES, 'corpus', 'docker-archive', `${name}.tar`);
   const open = (name: string) => loadImage(createReadStream(archive(name), { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>, name, { defaultPlatform: 'linux/amd64', paths: table });
   const [bb, links] = [await open('busybox-base'), await open('links-tiny')];
-  // links-tiny's layer 1: usr/local/bin/busybox-hardlink-to-base-file, a hard link (tar -tv: "h… 0 … link to bin/busybox")
+  // links-tiny's usr/local/bin/busybox-hardlink-to-base-file, a hard link (tar -tv: "h… 0 … link to bin/busybox");
+  // dive 0.12 on links-tiny, read off its screen in tmux: usr/, usr/local/, usr/local/bin/ and the link all 0 B
   const link = '/usr/local/bin/busybox-hardlink-to-base-file';
   const sizes = (b: Browser) => {
     const view = b.treeView();
