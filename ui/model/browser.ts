@@ -110,7 +110,7 @@ export class Browser implements BrowserContext {
   /**
    * One step of the work a key may need next, for the time no key is waiting (the terminal side calls it while
    * idle): the layer states of the layers nearest the selected one in its compare mode, then in the other, each
-   * made before its first visit; last, the current view's directory orders, which a search walks. Returns false
+   * made before its first visit with the orders of its first screen; last, the current view's directory orders, which a search walks. Returns false
    * when nothing is left to do. A step is one layer state, so a key waits for one at most.
    */
   precompute(): boolean {
@@ -125,7 +125,9 @@ export class Browser implements BrowserContext {
           if (layer < 0 || layer >= layers) continue;
           if (--room < 0) return this.warmOrders();
           if (this.layerStates.has(this.stateKey(layer, compare))) continue;
-          this.layerStateFor(layer, compare);
+          // and the orders of the directories its first screen shows (shared by every view of the state)
+          const state = this.layerStateFor(layer, compare);
+          new TreeView(this.tree, state, { hide: s.hide, filter: filterRegex(s), sort: s.sort, collapsed: s.collapsed }).window(s.top, s.treeHeight);
           return true;
         }
       }
