@@ -67,15 +67,39 @@ function headerOf(k: KeptPath, mtime: Date, size: number, bytes: SourceBytes): P
   return undefined;
 }
 
-/** The one layer: every kept path sorted, times fixed, bytes from the source; its sha256 is the diff_id. */
+/** Pieces smaller than this are gathered into one write (tar-stream hands out each 512-byte header on its own). */
+const GATHER_BYTES = 1 << 20;
+
+/**
+ * The one layer: every kept path sorted, times fixed, bytes from the source; its sha256 is the diff_id. Small pieces
+ * go out gathered into writes of GATHER_BYTES (one write per tar header cost more than the data's own writes).
+ */
 async function writeLayer(plan: StripPlan, tree: MergedTree, bytes: SourceBytes, out: SyncFile, mtime: Date): Promise<{ diffId: string; size: number }> {
   const pack = tar.pack();
   const hash = createHash('sha256');
   let size = 0;
-  pack.on('data', (c: unknown) => {
-    hash.update(c as Buffer);
-    out.write(c as Buffer);
-    size += (c as Buffer).length;
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  const emit = (b: Buffer) => {
+    hash.update(b);
+    out.write(b);
+    size += b.length;
+  };
+  const flush = () => {
+    if (heldBytes === 0) return;
+    emit(held.length === 1 ? held[0]! : Buffer.concat(held, heldBytes));
+    held = [];
+    heldBytes = 0;
+  };
+  pack.on('data', (data: unknown) => {
+    const c = data as Buffer;
+    if (c.length >= GATHER_BYTES) {
+      flush();
+      return emit(c);
+    }
+    held.push(c);
+    heldBytes += c.length;
+    if (heldBytes >= GATHER_BYTES) flush();
   });
   const ended = new Promise<void>((resolve, reject) => {
     pack.on('end', () => resolve());
@@ -98,6 +122,7 @@ async function writeLayer(plan: StripPlan, tree: MergedTree, bytes: SourceBytes,
   }
   pack.finalize();
   await ended;
+  flush();
   return { diffId: 'sha256:' + hash.digest('hex'), size };
 }
 

@@ -110,6 +110,25 @@ export class TarParser {
     this.base += n;
   }
 
+  /**
+   * Bytes the parser would take next as a member's content or padding without looking at them; 0 when it needs the
+   * next bytes (a header, a long name, a PAX record). A reader that can seek and wants no content passes over them
+   * with `skipContent` instead of reading them.
+   */
+  skippable(): number {
+    return this.state === BODY ? this.remaining + this.pad : this.state === SKIP ? this.skip : 0;
+  }
+
+  /** Pass over the `skippable()` bytes unread: a member's content ends (`end`) with no more `data`. */
+  skipContent(): void {
+    const n = this.skippable();
+    if (this.state === BODY) this.sink.end();
+    this.remaining = 0;
+    this.skip = 0;
+    this.state = HEADER;
+    this.base += n;
+  }
+
   /** The stream ended: anything but a clean member boundary is a truncated tar. */
   finish(): void {
     if (this.state !== HEADER || this.held !== 0 || this.localPax || this.longPath !== undefined || this.longLink !== undefined) {
