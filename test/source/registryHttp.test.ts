@@ -158,6 +158,21 @@ test('an answer without Content-Length ends with the connection', async () => {
   }
 });
 
+test('a malformed answer is a network error of its own, not one a TLS handshake would give', async () => {
+  const server = createTcpServer((sock) => {
+    sock.once('data', () => sock.end('HTTP/1.1 200 OK\r\nContent-Length: 12abc\r\n\r\nhello'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const blobs = new BlobWorker({ verify: true });
+  try {
+    const url = new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    await assert.rejects(blobs.request(url, {}, { from: 0 }), (err: unknown) => err instanceof NetworkError && err.code === 'ERR_MALFORMED_ANSWER' && /Content-Length/.test(err.message));
+  } finally {
+    blobs.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
 test('a header value with a line break is refused before anything is sent', async () => {
   let requests = 0;
   const server = createTcpServer((sock) => {

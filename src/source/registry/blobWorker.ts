@@ -6,8 +6,8 @@ import { IDLE_MS, NetworkError, type Answer, type TlsSettings } from './http.js'
  * Blob downloads on a thread of their own. Receiving a blob (socket reads, the HTTP parser, one copy into pieces) and
  * its sha256 cost the main thread more than the parse it feeds (bench archive from a registry: 2.3 s of main-thread
  * CPU against 0.93 s from the file); here they run beside it, and the main thread gets 1 MiB pieces whose memory is
- * handed over, not copied (0.95 s). The request logic (auth, redirects, retries, resume)
- * stays with the main thread's client: this thread sends one GET at a time as it is told and reports the answer.
+ * handed over, not copied (0.95 s). The request logic (auth, redirects, retries, resume) stays with the main
+ * thread's client: this thread sends each GET as it is told (one per download, a few at once) and reports the answer.
  * CommonJS source evaluated by the Worker, so a bundled fathom needs no file beside it.
  */
 const WORKER_SOURCE = String.raw`
@@ -115,7 +115,8 @@ function viaNode(url, headers, r, on) {
   req.on('error', on.fail);
   req.end();
 }
-const badAnswer = (what) => Object.assign(new Error('a malformed answer (' + what + ')'), { code: 'EPROTO' });
+// not EPROTO: the client reads that as a TLS handshake that met plain HTTP
+const badAnswer = (what) => Object.assign(new Error('a malformed answer (' + what + ')'), { code: 'ERR_MALFORMED_ANSWER' });
 /** A chunked body's bytes → its data (RFC 9112 7.1); extensions and trailers are read past. */
 function dechunk(data, end, fail) {
   let state = 'size';
