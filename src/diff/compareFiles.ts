@@ -27,7 +27,10 @@ export interface FileChange {
   readonly from?: string;
   /** For `changed`: every way the path differs; empty otherwise. */
   readonly kinds: readonly ChangeKind[];
-  /** Bytes at and below the path on each side (a removed tree's whole size; a hard link counts its target's). */
+  /**
+   * Bytes at and below the path on each side (a removed tree's whole size). A hard link is 0 bytes, as in its layer's
+   * tar and in dive: its content is counted once, at the file it links to, not once per name.
+   */
   readonly sizeBase: number;
   readonly sizeHead: number;
   /** Entries other than directories at and below the path on each side. */
@@ -105,6 +108,11 @@ export function differences(base: ImageFiles, b: EntryId, head: ImageFiles, h: E
   return kinds;
 }
 
+/** The bytes an entry adds to its image: a hard link's are its target's, already counted there. */
+function entryBytes(files: ImageFiles, id: EntryId): number {
+  return files.kind(id) === Kind.hardlink ? 0 : files.size(id);
+}
+
 /** Count a path into the listed change `at` and every listed change whose subtree holds that one. */
 function accumulate(out: Draft[], at: number, base: ImageFiles, b: number, head: ImageFiles, h: number, pathId: PathId): void {
   let size = 0;
@@ -112,7 +120,7 @@ function accumulate(out: Draft[], at: number, base: ImageFiles, b: number, head:
   if (b === ENTRY) {
     const id = base.visibleId(pathId);
     if (base.kind(id) !== Kind.dir) {
-      size = base.size(base.contentOf(id));
+      size = entryBytes(base, id);
       files = 1;
     }
   }
@@ -121,7 +129,7 @@ function accumulate(out: Draft[], at: number, base: ImageFiles, b: number, head:
   if (h === ENTRY) {
     const id = head.visibleId(pathId);
     if (head.kind(id) !== Kind.dir) {
-      sizeH = head.size(head.contentOf(id));
+      sizeH = entryBytes(head, id);
       filesH = 1;
     }
   }

@@ -80,7 +80,8 @@ const EDITS_EXPECTED: Array<[string, string, string, string, number, number, num
   ['changed', '/app/f2d', '', 'type+mode', 2, 6, 1, 1], // file "f\n" → dir with inner ("inner\n")
   ['changed', '/app/link', '', 'symlink', 0, 0, 1, 1],
   ['changed', '/app/mode.txt', '', 'mode', 2, 2, 1, 1],
-  ['added', '/app/new', '', '', 0, 2, 0, 1], // a new tree, listed once at its top
+  // a new tree, listed once at its top: n ("n\n") and h1 ("hh\n"); h2, a hard link to h1, is 0 bytes as in the layer's tar
+  ['added', '/app/new', '', '', 0, 5, 0, 3],
   ['removed', '/app/opq/a', '', '', 2, 0, 1, 0], // opaque and refilled: a and b gone, c new, /app/opq itself unchanged
   ['removed', '/app/opq/b', '', '', 2, 0, 1, 0],
   ['added', '/app/opq/c', '', '', 0, 2, 0, 1],
@@ -112,7 +113,7 @@ test('every change kind of one RUN, as worked out by hand', (t) => {
   assert.equal(d.pullBytes, d.layers.rows[2]!.storedSize);
   assert.equal(d.sizeBytes.delta, d.sizeBytes.head - d.sizeBytes.base);
   // per directory, largest change first; /lib and /lib/apk only pass /lib/apk/db's total on
-  assert.deepEqual(d.directories.map((x) => [x.path, x.delta]), [['/app/opq', -2], ['/lib/apk/db', 2], ['/app', 1]]);
+  assert.deepEqual(d.directories.map((x) => [x.path, x.delta]), [['/app', 4], ['/app/opq', -2], ['/lib/apk/db', 2]]);
   assert.deepEqual(d.findings.new.map((f) => [f.ruleId, f.path]), [['setuid-setgid', '/app/suid']]);
   assert.ok(d.findings.unchanged.some((f) => f.ruleId === 'root-user'));
   assert.ok(d.waste.introduced.files.some((f) => f.path === '/app/tree/t1'), 'the bytes HEAD deleted are waste it introduced');
@@ -127,7 +128,7 @@ test('--expand lists every path of an added or removed tree', (t) => {
   if (unavailable) return t.skip(unavailable);
   const d = diffJson(pairs.archive.base, pairs.archive.edits, ['--expand']);
   const paths = d.files.filter((f) => f.path.startsWith('/app/tree') || f.path.startsWith('/app/new')).map(compact);
-  assert.deepEqual(paths, ['added /app/new  ', 'added /app/new/deep  ', 'added /app/new/deep/n  ', 'removed /app/tree  ', 'removed /app/tree/sub  ', 'removed /app/tree/sub/t2  ', 'removed /app/tree/t1  ']);
+  assert.deepEqual(paths, ['added /app/new  ', 'added /app/new/deep  ', 'added /app/new/deep/h1  ', 'added /app/new/deep/h2  ', 'added /app/new/deep/n  ', 'removed /app/tree  ', 'removed /app/tree/sub  ', 'removed /app/tree/sub/t2  ', 'removed /app/tree/t1  ']);
   assert.equal(d.files.find((f) => f.path === '/app/tree/sub')!.sizeBase, 4);
 });
 

@@ -39,6 +39,7 @@ RUN echo bbbb > /app/same-size.txt && chmod 600 /app/mode.txt && chown 1000:1000
     ln -sf mode.txt /app/link && rm /app/f2d && mkdir /app/f2d && echo inner > /app/f2d/inner && \\
     rm -rf /app/d2f && echo now-a-file > /app/d2f && rm -rf /app/opq && mkdir /app/opq && echo 3 > /app/opq/c && \\
     rm /app/deleted.txt && rm -rf /app/tree && mv /app/from.txt /app/to.txt && mkdir -p /app/new/deep && echo n > /app/new/deep/n && \\
+    echo hh > /app/new/deep/h1 && ln /app/new/deep/h1 /app/new/deep/h2 && \\
     printf 'P:musl\\nV:1.2.4-r3\\nA:x86_64\\n\\nP:busybox\\nV:1.36.0-r0\\nA:x86_64\\n\\nP:curl\\nV:8.5.0-r0\\nA:x86_64\\n' > /lib/apk/db/installed
 `;
 
