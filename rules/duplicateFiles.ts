@@ -1,5 +1,12 @@
 import { visibleFiles } from './support/perFile.js';
+import type { FileEntry } from '../src/model/entryTypes.js';
 import type { Finding, Rule } from './support/types.js';
+
+interface Group {
+  size: number;
+  paths: string[];
+  layer: number;
+}
 
 /** Only files at least this big are worth a finding. */
 const MIN_BYTES = 4096;
@@ -20,27 +27,39 @@ export const duplicateFiles: Rule = {
     precision: 'medium',
   },
   check(ctx) {
-    const groups = new Map<string, { size: number; paths: string[]; layer: number }>();
+    // keyed by the hash alone, a file seen once kept as itself: on 40,000 files a key string and a group object
+    // for each one were this rule's time. Same hash, different size is kept apart (an xxh64 collision).
+    const byHash = new Map<string, FileEntry | Group[]>();
     for (const e of visibleFiles(ctx)) {
       if (e.size < MIN_BYTES || !e.hash) continue;
-      const key = `${e.hash}:${e.size}`;
-      const g = groups.get(key) ?? { size: e.size, paths: [], layer: e.layer };
+      const had = byHash.get(e.hash);
+      if (had === undefined) {
+        byHash.set(e.hash, e);
+        continue;
+      }
+      let groups: Group[];
+      if (Array.isArray(had)) groups = had;
+      else byHash.set(e.hash, (groups = [{ size: had.size, paths: [had.path], layer: had.layer }]));
+      let g = groups.find((x) => x.size === e.size);
+      if (!g) groups.push((g = { size: e.size, paths: [], layer: e.layer }));
       g.paths.push(e.path);
       g.layer = Math.max(g.layer, e.layer);
-      groups.set(key, g);
     }
     const out: Finding[] = [];
-    for (const g of groups.values()) {
-      if (g.paths.length < 2) continue;
-      g.paths.sort();
-      const saved = g.size * (g.paths.length - 1);
-      out.push({
-        message: `${g.paths.length} identical copies of ${g.size} bytes: ${g.paths.slice(0, 4).join(', ')}${g.paths.length > 4 ? ', …' : ''} (${saved} bytes could be saved)`,
-        path: g.paths[0]!,
-        layer: ctx.layerRef(g.layer),
-        fix: `keep ${g.paths[0]} and link the others to it`,
-        bytes: saved,
-      });
+    for (const v of byHash.values()) {
+      if (!Array.isArray(v)) continue;
+      for (const g of v) {
+        if (g.paths.length < 2) continue;
+        g.paths.sort();
+        const saved = g.size * (g.paths.length - 1);
+        out.push({
+          message: `${g.paths.length} identical copies of ${g.size} bytes: ${g.paths.slice(0, 4).join(', ')}${g.paths.length > 4 ? ', …' : ''} (${saved} bytes could be saved)`,
+          path: g.paths[0]!,
+          layer: ctx.layerRef(g.layer),
+          fix: `keep ${g.paths[0]} and link the others to it`,
+          bytes: saved,
+        });
+      }
     }
     return out.sort((a, b) => b.bytes! - a.bytes! || (a.path! < b.path! ? -1 : 1));
   },

@@ -13,6 +13,9 @@ const SECRET_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/(^|\/)credentials(\.json)?$/, 'a credentials file'],
 ];
 
+/** One pass over a path for all the names: nine tests per file were most of this rule's time on 40,000 files. */
+const ANY_SECRET_NAME = new RegExp(SECRET_NAMES.map(([re]) => `(?:${re.source})`).join('|'));
+
 /** Private keys (by content header) and credential files (by name) in the final image. */
 export const secretFiles: Rule = {
   meta: {
@@ -35,7 +38,7 @@ export const secretFiles: Rule = {
       if (e.probe?.secretHeader) {
         return { message: `${e.path} holds a private key (${e.probe.secretHeader})`, fix: 'remove the key from the build context; mount it at run time instead' };
       }
-      const hit = SECRET_NAMES.find(([re]) => re.test(e.path));
+      const hit = ANY_SECRET_NAME.test(e.path) ? SECRET_NAMES.find(([re]) => re.test(e.path)) : undefined;
       if (!hit || e.size === 0 || e.path.startsWith('/usr/share/') || e.path.startsWith('/etc/ssl/certs/')) return undefined;
       return { message: `${e.path} looks like ${hit[1]} (${e.size} bytes)`, fix: 'keep it out of the image (.dockerignore); pass secrets at run time or with RUN --mount=type=secret' };
     });

@@ -138,14 +138,22 @@ export function dockerfileInWorkingDirectory(whose = 'the findings'): string | u
 
 export async function runAnalyze(args: AnalyzeArgs): Promise<number> {
   beginImageLoad();
-  let prepared: Prepared;
-  try {
-    prepared = await reviewForOutput(args);
-  } finally {
+  let left = false;
+  const leave = async () => {
+    if (left) return;
+    left = true;
     await leaveBatchGc();
+  };
+  try {
+    const prepared = await reviewForOutput(args);
+    // the browser gets incremental marking back; a report is still batch work (the bench archive's CI text is
+    // 60,000 lines), and with marking on a mark-compact started in it, just before the process exits
+    if ('loaded' in prepared || prepared.output.browser) await leave();
+    if ('loaded' in prepared) return await openBrowser(prepared.loaded, prepared.plan, prepared.browser);
+    return await present(prepared.result, prepared.output, args, prepared.plan, prepared.browser);
+  } finally {
+    await leave();
   }
-  if ('loaded' in prepared) return openBrowser(prepared.loaded, prepared.plan, prepared.browser);
-  return present(prepared.result, prepared.output, args, prepared.plan, prepared.browser);
 }
 
 /**
