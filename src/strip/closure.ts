@@ -62,6 +62,8 @@ export class Closure {
   private readonly named: NamedLibrary[] = [];
   private namedDone = 0;
   private readonly namedSeen = new Set<string>();
+  private everything: readonly FileEntry[] | undefined;
+  private sorted: readonly FileEntry[] | undefined;
 
   constructor(
     readonly tree: MergedTree,
@@ -72,6 +74,21 @@ export class Closure {
 
   has(path: string): boolean {
     return this.kept.has(path);
+  }
+
+  /**
+   * Every entry of the merged tree in the tree's order, made once per plan: the tree makes an object per entry each
+   * time it is walked, and a plan walks it for every --keep, --package, keepTree and the totals.
+   */
+  entries(): readonly FileEntry[] {
+    this.everything ??= [...this.tree.entries()];
+    return this.everything;
+  }
+
+  /** The same, sorted by path (a directory before what it holds). */
+  sortedEntries(): readonly FileEntry[] {
+    this.sorted ??= [...this.entries()].sort((a, b) => (a.path < b.path ? -1 : 1));
+    return this.sorted;
   }
 
   /** Keep `path` itself (not what it points to), first reason wins. */
@@ -117,7 +134,7 @@ export class Closure {
     const at = this.keepPath(dir, why);
     if (at === undefined) return;
     const prefix = at === '/' ? '/' : at + '/';
-    for (const e of this.tree.entries()) if (e.path.startsWith(prefix)) this.keepPath(e.path, { reason: 'inside', by: at });
+    for (const e of this.entries()) if (e.path.startsWith(prefix)) this.keepPath(e.path, { reason: 'inside', by: at });
   }
 
   /** A program named as the runtime names it (a bare name on PATH, a relative path against WorkingDir). */

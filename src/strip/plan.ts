@@ -63,7 +63,7 @@ function listText(c: Closure, path: string): { text: string; cut: boolean } | un
 
 /** dpkg's file lists (`/var/lib/dpkg/info/NAME[:ARCH].list`), else apk's installed db: the package's paths. */
 function packagePaths(c: Closure, name: string): PackagePaths | undefined {
-  for (const list of [`/var/lib/dpkg/info/${name}.list`, ...[...c.tree.entries()].map((e) => e.path).filter((p) => p.startsWith(`/var/lib/dpkg/info/${name}:`) && p.endsWith('.list'))]) {
+  for (const list of [`/var/lib/dpkg/info/${name}.list`, ...c.entries().map((e) => e.path).filter((p) => p.startsWith(`/var/lib/dpkg/info/${name}:`) && p.endsWith('.list'))]) {
     const got = listText(c, list);
     if (got !== undefined) return { paths: got.text.split('\n').filter((l) => l.startsWith('/') && l !== '/.'), ...(got.cut ? { cut: list } : {}) };
   }
@@ -115,7 +115,7 @@ function userRoots(c: Closure, opts: StripOptions, roots: string[], refusals: st
     const match = picomatch(glob, { dot: true });
     // a matched directory is kept with everything below it: one walk, each entry asks whether it or a parent matched
     const matched = new Set<string>();
-    const entries = [...c.tree.entries()].sort((a, b) => (a.path < b.path ? -1 : 1));
+    const entries = c.sortedEntries();
     for (const e of entries) {
       const inside = matched.has(parentOf(e.path));
       if (!inside && !match(e.path)) continue;
@@ -133,12 +133,12 @@ function userRoots(c: Closure, opts: StripOptions, roots: string[], refusals: st
   }
 }
 
-function totals(review: Review, kept: readonly KeptPath[]): { totals: StripTotals; dropped: DroppedPath[] } {
+function totals(review: Review, c: Closure, kept: readonly KeptPath[]): { totals: StripTotals; dropped: DroppedPath[] } {
   const keptSet = new Set(kept.map((k) => k.path));
   const dropped: DroppedPath[] = [];
   let beforeBytes = 0;
   let beforeFiles = 0;
-  for (const e of review.tree.entries()) {
+  for (const e of c.entries()) {
     if (e.kind === 'dir') continue;
     beforeFiles++;
     beforeBytes += e.size;
@@ -174,7 +174,7 @@ export function planStrip(review: Review, opts: StripOptions): StripPlan {
   c.resolveNamed(opts.keepDlopen === true);
   for (const p of c.problems) refusals.push(p.message);
   const kept = [...c.kept.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { kept, profiles, refusals: [...new Set(refusals)], roots, maybeNeeded: c.maybeNeeded, ...totals(review, kept) };
+  return { kept, profiles, refusals: [...new Set(refusals)], roots, maybeNeeded: c.maybeNeeded, ...totals(review, c, kept) };
 }
 
 /** `--why PATH`: the chain from a kept path to its root (`libc.so.6 ← needed by /usr/sbin/nginx ← Cmd`). */

@@ -123,7 +123,7 @@ const locale: Profile = {
       const names = [val, codeset ? `${lang}.${codeset.toLowerCase().replace(/-/g, '')}` : val];
       for (const n of names) if (c.tree.resolve(joinPath('/usr/lib/locale', n)).ok) c.keepTree(joinPath('/usr/lib/locale', n), why);
     }
-    for (const e of [...c.tree.entries()]) {
+    for (const e of c.entries()) {
       if (/^\/usr\/lib(\/[^/]+)?\/gconv\/gconv-modules(\.cache)?$/.test(e.path)) c.keepPath(e.path, why);
       if (/^\/usr\/lib(\/[^/]+)?\/gconv\/gconv-modules\.d$/.test(e.path)) c.keepTree(e.path, why);
     }
@@ -152,16 +152,28 @@ const dirs: Profile = {
 
 const TABLE: Record<ProfileName, Profile> = { nss, 'ca-certs': caCerts, tz, locale, hosts, dirs };
 
+/**
+ * The paths kept since the closure held `from` of them: the closure only adds, and a Map iterates in insertion order
+ * (a Set of the whole closure before each profile cost a fifth of planning an image of 40,000 kept paths).
+ */
+function keptSince(c: Closure, from: number): string[] {
+  const out: string[] = [];
+  if (c.kept.size === from) return out;
+  let i = 0;
+  for (const p of c.kept.keys()) if (i++ >= from) out.push(p);
+  return out;
+}
+
 /** Apply every profile the evidence calls for and `enabled` allows, in the table's order (nss before hosts). */
 export function applyProfiles(c: Closure, enabled: ReadonlySet<ProfileName>): ProfileReport[] {
   const out: ProfileReport[] = [];
   for (const name of PROFILES) {
     const evidence = TABLE[name].evidence(c);
     const on = evidence !== undefined && enabled.has(name);
-    const before = new Set(c.kept.keys());
+    const before = c.kept.size;
     const notes: string[] = [];
     if (on) TABLE[name].apply(c, { reason: `profile ${name}` }, notes);
-    const added = [...c.kept.keys()].filter((p) => !before.has(p));
+    const added = keptSince(c, before);
     if (on && added.length === 0) notes.push('none of its files is in the image (or the closure had them already)');
     out.push({ name, evidence: evidence ?? 'no evidence in the image', on, disabled: evidence !== undefined && !enabled.has(name), added, notes });
   }
