@@ -394,16 +394,13 @@ export class RegistryClient {
   }
 
   /**
-   * A blob's bytes as they arrive, hashed as they pass: the iteration ends by throwing when they do not hash to
-   * `digest`, so a consumer acts on the bytes only once the loop is over.
+   * A blob's bytes as they arrive, hashed on the download thread as a layer's are: the iteration ends by throwing
+   * when they do not hash to `digest`, so a consumer acts on the bytes only once the loop is over.
    */
   async *verifiedBlob(digest: string, size: number, what: string): AsyncGenerator<Buffer> {
-    const hash = createHash('sha256');
-    for await (const c of this.blob(digest, size, what)) {
-      hash.update(c);
-      yield c;
-    }
-    const got = 'sha256:' + hash.digest('hex');
+    const blob = this.layer(digest, size, what);
+    yield* blob.pieces;
+    const got = await blob.digest();
     if (got !== digest) throw new RegistryError(`${what} is corrupt: its bytes hash to ${got}; the registry's copy is damaged or it was altered in transit`);
   }
 
