@@ -104,7 +104,8 @@ async function readMember(r: MemberReader, header: TarHeader, path: string, body
   const parts: Buffer[] = [];
   for await (const chunk of p.stream) {
     hash.update(chunk);
-    if (keep) parts.push(chunk);
+    // a copy: the chunk's buffer is reused once the read has moved on (openArchive.ts)
+    if (keep) parts.push(Buffer.from(chunk));
   }
   const digest = 'sha256:' + hash.digest('hex');
   checkUnique(r, path, digest);

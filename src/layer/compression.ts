@@ -25,11 +25,14 @@ function zstdBinaryAvailable(): boolean {
  * Decompress a chunk stream. gzip goes through node's zlib with 1 MiB chunks (multi-member streams such as
  * estargz are handled by zlib); zstd through the `zstd` binary or zstdFrames (see zstdBinaryAvailable).
  */
-export async function* decompress(source: AsyncIterable<Buffer>, kind: Compression, what: string): AsyncGenerator<Buffer> {
+export async function* decompress(input: AsyncIterable<Buffer>, kind: Compression, what: string): AsyncGenerator<Buffer> {
   if (kind === 'none') {
-    yield* source;
+    yield* input;
     return;
   }
+  // the decoders hold input chunks past the next one asked for (a stream's buffer, zlib's or zstd's pending input),
+  // longer than a file's reused read buffers stay valid (openArchive.ts): they get copies
+  const source = owned(input);
   if (kind === 'gzip') {
     const gunzip = createGunzip({ chunkSize: ZLIB_CHUNK });
     const out = pipeline(Readable.from(source, { objectMode: false, highWaterMark: ZLIB_CHUNK }), gunzip, () => {});
@@ -42,6 +45,10 @@ export async function* decompress(source: AsyncIterable<Buffer>, kind: Compressi
     return;
   }
   yield* zstdBinaryAvailable() ? zstdThroughBinary(source, what) : zstdFrames(source, what);
+}
+
+async function* owned(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of source) yield Buffer.from(chunk);
 }
 
 /** `zstd -d` as a filter: input written with backpressure, output read as it comes, exit status checked. */

@@ -36,6 +36,8 @@ const SECRET_HEADERS = [
 export class ContentProbeCollector {
   private head: Buffer[] = [];
   private headLen = 0;
+  /** The last head part is a view into a chunk: copied when the next chunk comes, as the file's buffers are reused. */
+  private headIsView = false;
   private offset = 0;
   private elf = false;
   private layout: ElfLayout | undefined;
@@ -54,6 +56,12 @@ export class ContentProbeCollector {
   }
 
   update(chunk: Buffer): void {
+    // most files end within their first chunk and copy nothing; a longer one keeps its head (a few hundred bytes, an
+    // ELF's first MiB) past the chunks that held it
+    if (this.headIsView) {
+      this.head = [Buffer.concat(this.head)];
+      this.headIsView = false;
+    }
     if (this.text && this.textLen < this.textMax) {
       const part = chunk.subarray(0, this.textMax - this.textLen);
       this.text.push(Buffer.from(part));
@@ -71,6 +79,7 @@ export class ContentProbeCollector {
       const take = chunk.subarray(0, Math.min(chunk.length, limit - this.headLen));
       this.head.push(take);
       this.headLen += take.length;
+      this.headIsView = true;
     }
     if (this.elf && this.dyn === undefined && this.headLen >= 64 && this.layout === undefined) {
       this.layout = parseElfLayout(Buffer.concat(this.head));

@@ -21,7 +21,7 @@ export async function* tarEntries(chunks: AsyncIterable<Buffer>, what: string): 
   let at = 0;
   const parser = new TarParser(what, {
     entry: (h) => queue.push(h),
-    // a view into the chunk: the chunk is not reused by its producer, so the view stays valid after `write`
+    // a view into the chunk: valid after `write`, as the consumer reads it before the next chunk is asked for
     data: (c) => queue.push(c),
     end: () => queue.push(END),
   });
