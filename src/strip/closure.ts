@@ -59,6 +59,8 @@ export class Closure {
   readonly confDirs: readonly string[];
   readonly maybeNeeded: MaybeNeeded[] = [];
   private readonly followed = new Set<string>();
+  /** Directories the tree resolved to themselves, no symlink on the way: a path below one needs no walk from `/`. */
+  private readonly plainDirs = new Set<string>(['/']);
   private readonly named: NamedLibrary[] = [];
   private namedDone = 0;
   private readonly namedSeen = new Set<string>();
@@ -91,10 +93,10 @@ export class Closure {
     return this.sorted;
   }
 
-  /** Keep `path` itself (not what it points to), first reason wins. */
-  private add(path: string, why: KeepReason, made?: KeptPath['made']): void {
+  /** Keep `path` itself (not what it points to), first reason wins; `own` is its entry when the caller has it. */
+  private add(path: string, why: KeepReason, made?: KeptPath['made'], own?: FileEntry): void {
     if (this.kept.has(path)) return;
-    const entry = this.tree.get(path);
+    const entry = own ?? this.tree.get(path);
     this.kept.set(path, { path, entry, ...why, ...(made && !entry ? { made } : {}) });
     for (let d = parentOf(path); d !== '/' && !this.kept.has(d); d = parentOf(d)) {
       // a parent reached through a symlink (/lib → usr/lib) is the symlink itself: keep its target too
@@ -115,8 +117,17 @@ export class Closure {
    * Keep a path as the kernel walks it: each symlink met (the last one too) and the entry it ends at. A regular file
    * is then followed (interpreter, loader, libraries). Returns the resolved path, or undefined when it is missing.
    */
-  keepPath(path: string, why: KeepReason, exe?: ElfFacts): string | undefined {
+  keepPath(path: string, why: KeepReason, exe?: ElfFacts, visible?: FileEntry): string | undefined {
+    const quick = this.resolveBelowPlain(path, visible);
+    if (quick !== undefined) {
+      if (quick === null) return undefined;
+      this.add(path, why, undefined, quick.own);
+      if (quick.own.kind === 'hardlink' && quick.own.link) this.keepPath(quick.own.link, { reason: 'hard link target of', by: path });
+      if (quick.entry.kind === 'file') this.follow(path, quick.entry, exe);
+      return path;
+    }
     const r = this.tree.resolve(path);
+    if (r.ok && r.hops.length === 0 && r.path === path && r.entry.kind === 'dir') this.plainDirs.add(path);
     for (const hop of r.hops) {
       const link = hop.slice(0, hop.indexOf(' -> '));
       this.add(link, r.ok ? { reason: 'symlink on the way to', by: r.path } : why);
@@ -127,6 +138,29 @@ export class Closure {
     if (own?.kind === 'hardlink' && own.link) this.keepPath(own.link, { reason: 'hard link target of', by: r.path });
     if (r.entry.kind === 'file') this.follow(r.path, r.entry, exe);
     return r.path;
+  }
+
+  /**
+   * The tree's resolve of `path` when its parent is a plain directory (one the tree resolved to itself with no
+   * symlink on the way) and its last component is a name that is no symlink: then the kernel's walk ends at `path`
+   * itself, and one lookup replaces a walk from `/` that makes an entry per component (a --keep of every path spent
+   * most of its plan there). `own` is the entry at `path` (a hard link itself), `entry` what it resolves to, null
+   * when `path` is missing; undefined when the whole walk is needed. `visible` is the tree's entry at `path` when the
+   * caller walks the tree's entries already.
+   */
+  private resolveBelowPlain(path: string, visible?: FileEntry): { own: FileEntry; entry: FileEntry } | null | undefined {
+    const slash = path.lastIndexOf('/');
+    if (slash < 0 || !this.plainDirs.has(slash === 0 ? '/' : path.slice(0, slash))) return undefined;
+    const name = path.slice(slash + 1);
+    if (name === '' || name === '.' || name === '..') return undefined;
+    const own = visible ?? this.tree.get(path);
+    if (!own) return null;
+    if (own.kind === 'symlink') return undefined;
+    if (own.kind === 'hardlink' && own.link) {
+      const target = this.tree.get(own.link);
+      if (target) return { own, entry: { ...target, path, mode: own.mode, uid: own.uid, gid: own.gid } };
+    }
+    return { own, entry: own };
   }
 
   /** Keep a whole directory tree as it is (every entry below it, symlinks followed). */

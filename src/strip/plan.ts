@@ -120,7 +120,7 @@ function userRoots(c: Closure, opts: StripOptions, roots: string[], refusals: st
       const inside = matched.has(parentOf(e.path));
       if (!inside && !match(e.path)) continue;
       if (e.kind === 'dir') matched.add(e.path);
-      c.keepPath(e.path, inside ? { reason: 'inside', by: parentOf(e.path) } : { reason: `--keep ${glob}` });
+      c.keepPath(e.path, inside ? { reason: 'inside', by: parentOf(e.path) } : { reason: `--keep ${glob}` }, undefined, e);
     }
     if (matched.size === 0 && !entries.some((e) => match(e.path))) refusals.push(`--keep ${glob}: no path of the image matches`);
   }
@@ -134,7 +134,8 @@ function userRoots(c: Closure, opts: StripOptions, roots: string[], refusals: st
 }
 
 function totals(review: Review, c: Closure, kept: readonly KeptPath[]): { totals: StripTotals; dropped: DroppedPath[] } {
-  const keptSet = new Set(kept.map((k) => k.path));
+  // `kept` is the closure's map's values: the map answers for it (no second set of every kept path)
+  const keptSet = c.kept;
   const dropped: DroppedPath[] = [];
   let beforeBytes = 0;
   let beforeFiles = 0;
