@@ -178,9 +178,16 @@ export function planStrip(review: Review, opts: StripOptions): StripPlan {
   return { kept, profiles, refusals: [...new Set(refusals)], roots, maybeNeeded: c.maybeNeeded, ...totals(review, c, kept) };
 }
 
+/**
+ * A plan's kept paths by path, made once per plan: `--plan` and `--json` ask whyKept for every kept path, and a map
+ * per call made them quadratic (minutes for 40,000 kept paths). A plan is not changed once made.
+ */
+const keptByPath = new WeakMap<StripPlan, ReadonlyMap<string, KeptPath>>();
+
 /** `--why PATH`: the chain from a kept path to its root (`libc.so.6 ← needed by /usr/sbin/nginx ← Cmd`). */
 export function whyKept(plan: StripPlan, path: string): string[] | undefined {
-  const byPath = new Map(plan.kept.map((k) => [k.path, k]));
+  let byPath = keptByPath.get(plan);
+  if (!byPath) keptByPath.set(plan, (byPath = new Map(plan.kept.map((k) => [k.path, k]))));
   let item = byPath.get(path);
   if (!item) return undefined;
   const chain = [path];
