@@ -182,9 +182,11 @@ export class Closure {
   }
 
   private follow(path: string, entry: FileEntry, exe?: ElfFacts): void {
+    const probe = entry.probe;
+    // most kept files are neither scripts nor ELF files: nothing to follow, and no need to remember them
+    if (probe?.shebang === undefined && !probe?.elf) return;
     if (this.followed.has(path)) return;
     this.followed.add(path);
-    const probe = entry.probe;
     if (probe?.shebang !== undefined) return this.followScript(path, probe.shebang);
     if (probe?.elf) this.followElf(path, probe.elf, exe ?? probe.elf);
   }

@@ -22,8 +22,16 @@ export interface ProfileReport {
   readonly notes: readonly string[];
 }
 
-const kept = (c: Closure) => [...c.kept.keys()];
-const libcIn = (c: Closure) => kept(c).find((p) => /^libc\.so\.\d+$/.test(baseName(p)) || /^libc\.musl-.*\.so\.1$|^ld-musl-/.test(baseName(p)));
+/**
+ * The first kept path (in the closure's order) whose base name passes `test`. `hint` is a test of the whole path that
+ * every such path passes (the base name's pattern, unanchored): most paths fail it without a base name being cut.
+ */
+function firstKept(c: Closure, hint: RegExp, test: (name: string) => boolean): string | undefined {
+  for (const p of c.kept.keys()) if (hint.test(p) && test(baseName(p))) return p;
+  return undefined;
+}
+
+const libcIn = (c: Closure) => firstKept(c, /libc\.so\.\d|libc\.musl-|ld-musl-/, (n) => /^libc\.so\.\d+$/.test(n) || /^libc\.musl-.*\.so\.1$|^ld-musl-/.test(n));
 
 /** The sources /etc/nsswitch.conf names, per database (`passwd: files systemd` → files, systemd). */
 export function nsswitchSources(text: string): Set<string> {
@@ -75,14 +83,15 @@ const nss: Profile = {
 };
 
 const TLS_LIBS = /^lib(ssl|gnutls|nss3|mbedtls|wolfssl|curl)[.-]/;
+const TLS_HINT = /lib(ssl|gnutls|nss3|mbedtls|wolfssl|curl)[.-]/;
 
 const caCerts: Profile = {
   evidence: (c) => {
-    const lib = kept(c).find((p) => TLS_LIBS.test(baseName(p)));
+    const lib = firstKept(c, TLS_HINT, (n) => TLS_LIBS.test(n));
     if (lib) return `${lib} (a TLS library) is in the closure`;
     // Go's crypto/tls is in the program itself, and reads the system's store (crypto/x509's root_linux.go)
-    const go = [...c.kept.values()].find((k) => k.entry?.kind === 'file' && k.entry.probe?.elf?.go);
-    return go ? `${go.path} (a Go program: its TLS verifies against the system's CA store) is in the closure` : undefined;
+    for (const k of c.kept.values()) if (k.entry?.kind === 'file' && k.entry.probe?.elf?.go) return `${k.path} (a Go program: its TLS verifies against the system's CA store) is in the closure`;
+    return undefined;
   },
   apply(c, why) {
     // the stores, and OpenSSL's OPENSSLDIR (Debian's /usr/lib/ssl: cert.pem and certs/ are symlinks into /etc/ssl)
