@@ -5,7 +5,7 @@ import { decompress } from '../layer/compression.js';
 import { looksLikeTar, peek, sniffCompression } from '../layer/sniff.js';
 import { BLOCK, type TarHeader } from '../tar/tarHeader.js';
 import { tarEntries } from '../tar/tarEntries.js';
-import { readLayerBlob } from '../layer/readLayer.js';
+import { readLayerTar, type ReadLayer } from '../layer/readLayer.js';
 import type { LayerBlob } from '../model/imageDescription.js';
 import { PathTable } from '../model/pathTable.js';
 
@@ -67,6 +67,30 @@ interface MemberReader {
   readonly layers: Map<string, LayerBlob>;
   readonly digests: Map<string, string>;
   readonly links: Map<string, string>;
+  /**
+   * Layer blobs read whose digests are still being taken (in the worker, behind the reads): the next member is read
+   * meanwhile. Settled in archive order before the pass returns, or before a member of the same path is judged.
+   */
+  readonly pending: Map<string, ReadLayer>;
+}
+
+/** A layer member's digest while it is still being taken: holds the member's place in `digests`. */
+const PENDING = '';
+
+/**
+ * A read layer's digests, then its checks, as if it had been settled when it was read: the pending layers before it
+ * first, so the maps keep archive order (which corrupt blob is reported first depends on it).
+ */
+async function settle(r: MemberReader, path: string): Promise<void> {
+  if (!r.pending.has(path)) return;
+  for (const [p, layer] of r.pending) {
+    r.pending.delete(p);
+    const blob = await layer.finish();
+    checkUnique(r, p, blob.digest);
+    r.layers.set(p, blob);
+    r.digests.set(p, blob.digest);
+    if (p === path) return;
+  }
 }
 
 /**
@@ -75,13 +99,14 @@ interface MemberReader {
  */
 function checkUnique(r: MemberReader, path: string, digest: string): void {
   const before = r.digests.get(path);
-  if (before !== undefined && before !== digest) throw new InputError(`${r.name}: ${path} appears twice in the archive with different contents`);
+  if (before !== undefined && before !== PENDING && before !== digest) throw new InputError(`${r.name}: ${path} appears twice in the archive with different contents`);
   if (r.links.has(path)) throw new InputError(`${r.name}: ${path} appears twice in the archive, as a link and as a file`);
 }
 
 /** One member of the outer tar: a link, a layer blob (by its magic bytes) or a file kept as metadata when JSON. */
 async function readMember(r: MemberReader, header: TarHeader, path: string, body: AsyncIterable<Buffer>): Promise<void> {
   if (!Number.isSafeInteger(header.size)) throw new InputError(`${r.name}: ${path}: a member size of ${header.size} bytes, above 2^53`);
+  await settle(r, path);
   if (header.type === 'symlink' || header.type === 'link') {
     const target = header.type === 'symlink' ? posix.join(posix.dirname(path), header.linkname) : header.linkname;
     if (r.digests.has(path)) throw new InputError(`${r.name}: ${path} appears twice in the archive, as a file and as a link`);
@@ -93,10 +118,8 @@ async function readMember(r: MemberReader, header: TarHeader, path: string, body
   if (header.size > 0 && (sniffCompression(p.head) !== 'none' || looksLikeTar(p.head))) {
     // in a plain (not gzip'd) archive file the blob's bytes sit at the entry's data offset
     const range = r.filePath && !r.compressed ? { path: r.filePath, offset: header.byteOffset, size: header.size } : undefined;
-    const blob = await readLayerBlob(p.stream, `${r.name}: ${path}`, range, r.paths);
-    checkUnique(r, path, blob.digest);
-    r.layers.set(path, blob);
-    r.digests.set(path, blob.digest);
+    r.pending.set(path, await readLayerTar(p.stream, `${r.name}: ${path}`, range, r.paths));
+    if (!r.digests.has(path)) r.digests.set(path, PENDING);
     return;
   }
   const hash = createHash('sha256');
@@ -165,14 +188,21 @@ async function readAll(
   }
   const outer = decompress(first.stream, compression, name);
 
-  const read: MemberReader = { name, filePath, compressed, paths, metadata, layers, digests, links };
+  const pending = new Map<string, ReadLayer>();
+  const read: MemberReader = { name, filePath, compressed, paths, metadata, layers, digests, links, pending };
   try {
     for await (const { header, body } of tarEntries(outer, name)) {
       entries++;
       current = archivePath(header.name);
       await readMember(read, header, current, body);
     }
+    for (const path of [...pending.keys()]) {
+      current = path;
+      await settle(read, path);
+    }
   } catch (err) {
+    // nothing the read began outlives it
+    await Promise.all([...pending.values()].map((l) => l.abandon()));
     rethrowAt(current ? `${name}: ${current}` : name, err);
   }
   if (entries === 0) throw new InputError(`${name}: the archive holds no entries`);

@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { Compression } from '../model/imageTypes.js';
 import { BLOCK } from '../tar/tarHeader.js';
 import { decompress } from './compression.js';
-import { hashFileRange, ParallelSha256, type RangeHash } from './parallelSha256.js';
+import { digestWorkerBehind, hashFileRange, ParallelSha256, type RangeHash } from './parallelSha256.js';
 import { looksLikeTar, peek, sniffCompression } from './sniff.js';
 
 /** Where a blob sits verbatim in a plain archive file, so its digest can be taken by reading the file. */
@@ -32,7 +32,7 @@ export class BlobStream {
    * messaging it cost more than the hash (bench archive from a registry: 0.90x the CPU, 0.93x the time). A source
    * that hashes them where they arrive (the registry's download thread) says so with a SourceDigest.
    */
-  private readonly rawHash: Hash | undefined;
+  private rawHash: Hash | undefined;
   private fromFile: RangeHash | undefined;
   /** The file digest as a settled outcome: a failure is handled the moment it happens, whoever asks later. */
   private fromFileOutcome: Promise<{ digest: string } | { error: Error }> | undefined;
@@ -45,7 +45,10 @@ export class BlobStream {
     private readonly what: string,
     private readonly range: FileRange | SourceDigest | undefined,
   ) {
-    this.rawHash = range ? undefined : createHash('sha256');
+    // A file's blob that starts while the worker is still behind on the blobs before it is hashed here instead, if
+    // it turns out plain (tar() decides): the read layers' digests are asked for at the end of the archive
+    // (readArchive), so this thread, which would otherwise wait for them, shares the hashing.
+    this.rawHash = !range || ('path' in range && digestWorkerBehind()) ? createHash('sha256') : undefined;
   }
 
   async *tar(): AsyncGenerator<Buffer> {
@@ -57,7 +60,9 @@ export class BlobStream {
     if (this.compression === 'none' && head.length >= BLOCK && !looksLikeTar(head)) {
       throw new InputError(`${this.what}: not a tar, gzip or zstd layer`);
     }
-    if (this.range && 'path' in this.range) {
+    // a compressed blob's bytes are this thread's bottleneck (the decompression): the worker re-reads them after all
+    if (this.range && 'path' in this.range && this.compression !== 'none') this.rawHash = undefined;
+    if (this.range && 'path' in this.range && !this.rawHash) {
       this.fromFile = hashFileRange(this.range.path, this.range.offset, this.range.size);
       this.fromFileOutcome = this.fromFile.digest.then(
         (digest) => ({ digest }),

@@ -150,6 +150,14 @@ export async function digestWorkerBooted(): Promise<void> {
   }
 }
 
+/**
+ * Whether the worker still has file ranges to hash: a blob that starts then would queue behind them, while the
+ * reading thread (which waits for nothing else) has time to hash it as it parses.
+ */
+export function digestWorkerBehind(): boolean {
+  return pool !== undefined && pool.ranges.size > 0;
+}
+
 export class ParallelSha256 {
   private readonly id = nextId++;
   private readonly pool = getPool();

@@ -132,6 +132,50 @@ class LayerEntryReader implements TarSink {
   }
 }
 
+/** A layer blob whose tar has been read; its digests may still be being taken off this thread. */
+export interface ReadLayer {
+  /** The blob with its digests, once they are known (a failure to take them rejects). */
+  finish(): Promise<LayerBlob>;
+  /** Stop the digest jobs the read started and wait for them (the load failed elsewhere). */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Read one layer blob's tar into its entries; the digests are asked for later (`finish`), so the caller can read on
+ * while the digest worker catches up.
+ */
+export async function readLayerTar(
+  source: AsyncIterable<Buffer>,
+  what: string,
+  range?: FileRange | SourceDigest,
+  paths: PathTable = new PathTable(),
+): Promise<ReadLayer> {
+  const blob = new BlobStream(source, what, range);
+  const reader = new LayerEntryReader(paths, await hasher, what);
+  const parser = new TarParser(what, reader);
+  try {
+    for await (const chunk of blob.tar()) parser.write(chunk);
+    parser.finish();
+  } catch (err) {
+    await blob.abandon();
+    rethrowAt(reader.current ? `${what}: ${reader.current}` : what, err);
+  }
+  return {
+    finish: async () => {
+      let digests;
+      try {
+        digests = await blob.digests();
+      } catch (err) {
+        await blob.abandon();
+        rethrowAt(reader.current ? `${what}: ${reader.current}` : what, err);
+      }
+      const { digest, diffId } = digests;
+      return { digest, diffId, compression: blob.compression, compressedSize: blob.compressedSize, size: reader.size, files: reader.files };
+    },
+    abandon: () => blob.abandon(),
+  };
+}
+
 /**
  * Read one layer blob (plain tar, gzip or zstd — sniffed by magic bytes) into its entries.
  * Content is hashed as it streams (xxh64 per file, sha256 over the blob and over the tar), never kept.
@@ -142,18 +186,5 @@ export async function readLayerBlob(
   range?: FileRange | SourceDigest,
   paths: PathTable = new PathTable(),
 ): Promise<LayerBlob> {
-  const blob = new BlobStream(source, what, range);
-  const reader = new LayerEntryReader(paths, await hasher, what);
-  const parser = new TarParser(what, reader);
-  let digests;
-  try {
-    for await (const chunk of blob.tar()) parser.write(chunk);
-    parser.finish();
-    digests = await blob.digests();
-  } catch (err) {
-    await blob.abandon();
-    rethrowAt(reader.current ? `${what}: ${reader.current}` : what, err);
-  }
-  const { digest, diffId } = digests;
-  return { digest, diffId, compression: blob.compression, compressedSize: blob.compressedSize, size: reader.size, files: reader.files };
+  return (await readLayerTar(source, what, range, paths)).finish();
 }
