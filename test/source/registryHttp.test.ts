@@ -22,6 +22,17 @@ function expected(from: number, to: number): Buffer {
 }
 
 /** A server sending `total` bytes in 64 KiB writes with backpressure (byte i is byteAt(i)), the first answer cut after `cutAt`. */
+/** Download `url` whole through `blobs`, hashed on its thread: the bytes must be `want`, the digest theirs. */
+async function assertWholeBlob(blobs: BlobWorker, url: URL, want: Buffer): Promise<void> {
+  const hash = blobs.hashId();
+  const res = await blobs.request(url, {}, { hash, from: 0 });
+  const parts: Buffer[] = [];
+  for await (const piece of res) parts.push(piece);
+  const whole = Buffer.concat(parts);
+  assert.ok(whole.equals(want));
+  assert.equal(await blobs.digest(hash), 'sha256:' + createHash('sha256').update(whole).digest('hex'));
+}
+
 async function serve(total: number, cutAt = Infinity) {
   const state = { written: 0, requests: 0 };
   const server = createServer((_req, res) => {
@@ -123,13 +134,7 @@ test('a chunked answer comes whole, in order, hashed the same', async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const blobs = new BlobWorker({ verify: true });
   try {
-    const hash = blobs.hashId();
-    const res = await blobs.request(new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}/`), {}, { hash, from: 0 });
-    const parts: Buffer[] = [];
-    for await (const piece of res) parts.push(piece);
-    const whole = Buffer.concat(parts);
-    assert.ok(whole.equals(expected(0, total)));
-    assert.equal(await blobs.digest(hash), 'sha256:' + createHash('sha256').update(whole).digest('hex'));
+    await assertWholeBlob(blobs, new URL(`http://127.0.0.1:${(server.address() as { port: number }).port}/`), expected(0, total));
   } finally {
     blobs.close();
     await new Promise<void>((r) => server.close(() => r()));
@@ -215,13 +220,7 @@ test('HTTPS: the certificate checked against the trusted CAs and the host name; 
       await assert.rejects(plain.request(new URL(`https://localhost:${port}/`), {}, { from: 0 }), cert);
       await assert.rejects(trusting.request(new URL(`https://127.0.0.2:${port}/`), {}, { from: 0 }), (err: unknown) => err instanceof NetworkError && err.code === 'ERR_TLS_CERT_ALTNAME_INVALID');
       for (const [blobs, host] of [[trusting, 'localhost'], [trusting, '127.0.0.1'], [lax, '127.0.0.2']] as const) {
-        const hash = blobs.hashId();
-        const res = await blobs.request(new URL(`https://${host}:${port}/`), {}, { hash, from: 0 });
-        const parts: Buffer[] = [];
-        for await (const piece of res) parts.push(piece);
-        const whole = Buffer.concat(parts);
-        assert.ok(whole.equals(expected(0, total)));
-        assert.equal(await blobs.digest(hash), 'sha256:' + createHash('sha256').update(whole).digest('hex'));
+        await assertWholeBlob(blobs, new URL(`https://${host}:${port}/`), expected(0, total));
       }
     } finally {
       for (const b of [trusting, plain, lax]) b.close();
