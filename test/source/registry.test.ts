@@ -141,7 +141,15 @@ before(async () => {
   }
   plain = await startRegistry({ dir: join(work, 'plain'), storage });
   stops.push(() => plain.stop());
-  await Promise.all(PUSHED.map((p) => push(`${p.transport}:${p.archive}`, plain, p.ref, p.format ? { format: p.format } : {})));
+  // pushes to one repository go one after another: distribution 2.8 answers 500 to a blob HEAD while a concurrent
+  // push of the same blob to the same repository is writing its link file (busybox-tiny :oci and :v2s2 share blobs)
+  const byRepository = new Map<string, (typeof PUSHED)[number][]>();
+  for (const p of PUSHED) byRepository.set(p.ref.split(':')[0]!, [...(byRepository.get(p.ref.split(':')[0]!) ?? []), p]);
+  await Promise.all(
+    [...byRepository.values()].map(async (pushes) => {
+      for (const p of pushes) await push(`${p.transport}:${p.archive}`, plain, p.ref, p.format ? { format: p.format } : {});
+    }),
+  );
   await push(`oci:${multiPlatformLayout()}`, plain, 'corpus/multi:1', { all: true });
 
   mkdirSync(join(work, 'ca'));
