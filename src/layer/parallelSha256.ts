@@ -48,6 +48,11 @@ parentPort.on('message', (m) => {
     if (!h) { h = createHash('sha256'); hashes.set(m.id, h); }
     h.update(ring.subarray(m.start, m.start + m.len));
     parentPort.postMessage({ type: 'ack', len: m.len });
+  } else if (m.type === 'shared') {
+    let h = hashes.get(m.id);
+    if (!h) { h = createHash('sha256'); hashes.set(m.id, h); }
+    h.update(new Uint8Array(m.sab, m.start, m.len));
+    parentPort.postMessage({ type: 'shared', seq: m.seq });
   } else if (m.type === 'range') {
     hashRange(m).then(
       (hex) => parentPort.postMessage({ type: 'range', id: m.id, raw: hex }),
@@ -76,6 +81,8 @@ interface Pool {
   waiters: Array<() => void>;
   digests: Map<number, (hex: string) => void>;
   ranges: Map<number, (r: { raw?: string; error?: string }) => void>;
+  /** Bytes in shared memory being hashed where they are, by sequence number: each settles when the worker is done. */
+  shared: Map<number, () => void>;
   /** Promises waiting on the worker: only these keep the process alive (an abandoned hash must not). */
   waiting: number;
   /** Settles once the worker's thread has its isolate (it runs, or it failed to start). */
@@ -102,9 +109,13 @@ function getPool(): Pool {
     worker.once('error', () => settle());
     worker.once('exit', () => settle());
   });
-  const p: Pool = { worker, ring: new Uint8Array(sab), head: 0, used: 0, waiters: [], digests: new Map(), ranges: new Map(), waiting: 0, booted };
-  worker.on('message', (m: { type: string; len?: number; id?: number; hex?: string; raw?: string; error?: string }) => {
-    if (m.type === 'ack') {
+  const p: Pool = { worker, ring: new Uint8Array(sab), head: 0, used: 0, waiters: [], digests: new Map(), ranges: new Map(), shared: new Map(), waiting: 0, booted };
+  worker.on('message', (m: { type: string; len?: number; id?: number; hex?: string; raw?: string; error?: string; seq?: number }) => {
+    if (m.type === 'shared') {
+      const settle = p.shared.get(m.seq!);
+      p.shared.delete(m.seq!);
+      settle?.();
+    } else if (m.type === 'ack') {
       p.used -= m.len!;
       const w = p.waiters;
       p.waiters = [];
@@ -188,6 +199,25 @@ export class ParallelSha256 {
         resolve();
       }),
     ).then(() => this.update(rest));
+  }
+
+  /**
+   * Hash bytes that live in shared memory where they are, with no copy into the ring: settles when the worker is done
+   * with them (they must not change before). Updates of one hash are taken in the order they are made; a hash fed
+   * this way is fed only this way (`update` may wait for room in the ring and would then come after).
+   */
+  updateShared(bytes: Uint8Array): Promise<void> {
+    if (!(bytes.buffer instanceof SharedArrayBuffer)) throw new TypeError('updateShared needs bytes in a SharedArrayBuffer');
+    const p = this.pool;
+    const seq = nextId++;
+    wait(p);
+    return new Promise<void>((resolve) => {
+      p.shared.set(seq, () => {
+        done(p);
+        resolve();
+      });
+      p.worker.postMessage({ type: 'shared', id: this.id, seq, sab: bytes.buffer, start: bytes.byteOffset, len: bytes.length });
+    });
   }
 
   /** Forget the hash (a read that failed): the worker frees its state, nothing is waited for. */

@@ -51,3 +51,23 @@ test('a re-read that fails or is cancelled rejects, and the worker goes on hashi
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('bytes in shared memory are hashed where they lie, in the order given, while other hashes go through the ring', async () => {
+  const MiB = 1 << 20;
+  const shared = Buffer.from(new SharedArrayBuffer(3 * MiB));
+  randomBytes(3 * MiB).copy(shared);
+  const a = new ParallelSha256();
+  const b = new ParallelSha256();
+  // views at odd offsets and lengths, all posted before any is done; another hash fed through the ring between them
+  const cuts = [0, 1, 513, MiB + 7, 2 * MiB, 3 * MiB];
+  const ringBytes = randomBytes(MiB + 3);
+  const done: Promise<void>[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    done.push(a.updateShared(shared.subarray(cuts[i], cuts[i + 1])));
+    await b.update(ringBytes.subarray(i * 1000, (i + 1) * 1000));
+  }
+  await Promise.all(done);
+  assert.equal(await a.digest(), sha(shared));
+  assert.equal(await b.digest(), sha(ringBytes.subarray(0, 5000)));
+  assert.throws(() => new ParallelSha256().updateShared(Buffer.alloc(10)), /SharedArrayBuffer/);
+});
