@@ -112,6 +112,12 @@ export class LayerEntries {
     return this.flags.get(row) & HOW_MASK;
   }
 
+  /** Whether a path appears twice in this layer's tar (the later member is the one that counts). */
+  hasDuplicatePaths(): boolean {
+    for (let row = 0; row < this.count; row++) if (this.how(row as LayerRow) === DUPLICATE) return true;
+    return false;
+  }
+
   hide(row: LayerRow, byLayer: number, how: number): void {
     this.hiddenBy.set(row, byLayer);
     this.flags.set(row, (this.flags.get(row) & ~HOW_MASK) | how);

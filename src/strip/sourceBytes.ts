@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { posix } from 'node:path';
+import type { BufferedFile } from './bufferedFile.js';
 import { InputError } from '../errors.js';
 import { decompress } from '../layer/compression.js';
 import { sniffCompression } from '../layer/sniff.js';
@@ -11,11 +12,13 @@ import { tarEntries } from '../tar/tarEntries.js';
 import { BLOCK, type TarHeader } from '../tar/tarHeader.js';
 import { TarParser, type TarSink } from '../tar/tarParser.js';
 
-/** Where one kept file's bytes are: in the source archive file (a plain layer in a plain archive) or the spool. */
+/** Where one kept file's bytes are: in the source archive file (a plain layer in a plain archive), the spool, or held. */
 interface Located {
-  readonly in: 'archive' | 'spool';
+  readonly in: 'archive' | 'spool' | 'held';
   readonly offset: number;
   readonly size: number;
+  /** The bytes themselves, while `in` is 'held'. */
+  held?: Buffer;
 }
 
 /** A character or block device's numbers, as its tar header gives them. */
@@ -25,15 +28,20 @@ export interface DeviceNumbers {
 }
 
 /**
- * What the second read of the source gives: the original config blob, each kept file's bytes by offset, and each
- * kept device's numbers (which the model does not keep: only the few kept devices need them).
+ * What the second read of the source gives: the original config blob, each kept file's bytes, and each kept device's
+ * numbers (which the model does not keep: only the few kept devices need them).
  */
 export interface SourceBytes {
   readonly config: Buffer;
-  /** The bytes of the file `path` as layer `layer` holds it. */
+  /** The bytes of the file `path` as layer `layer` holds it (any number of times). */
   read(layer: number, path: string): AsyncIterable<Buffer>;
+  /**
+   * Append the bytes of that file to `out`, read straight into its buffer. `again`: the same bytes will be asked
+   * for once more (a hard link's target), so they must stay where they can be read.
+   */
+  copyInto(layer: number, path: string, size: number, out: BufferedFile, again: boolean): Promise<void>;
   /** The numbers of the device `path` of layer `layer`, when it was wanted and is a device there. */
-  device(layer: number, path: string): DeviceNumbers | undefined;
+  device(layer: number, path: string): Promise<DeviceNumbers | undefined>;
   close(): Promise<void>;
 }
 
@@ -48,8 +56,26 @@ async function drain(body: AsyncIterable<Buffer>): Promise<void> {
 }
 
 /**
+ * Bytes of kept files held in memory when a layer's stream brings them before the writer asks (the rest of a
+ * decompressed chunk past the file asked for, 1 MiB at most): past this, such files go to the spool instead.
+ */
+const HOLD_BYTES = 16 << 20;
+
+/** Where a layer's stream sends the file the writer is waiting for: straight to the output. */
+export interface DirectRoute {
+  path: string | undefined;
+  size: number;
+  out: BufferedFile | undefined;
+  /** Also spool it (it will be asked for again). */
+  keep: boolean;
+  arrived: boolean;
+}
+
+/**
  * The kept files of the layers walked, found: by offset in the archive file when the layer lies there plain
- * (`blobAt` its first byte), else copied into one spool file under the work directory as their bytes stream past.
+ * (`blobAt` its first byte), else copied as their bytes stream past — into memory while they are few (HOLD_BYTES),
+ * else into one spool file under the work directory — or, for the one file the writer waits for, straight into
+ * the output.
  */
 export class KeptFiles {
   private readonly located = new Map<string, Located>();
@@ -57,62 +83,128 @@ export class KeptFiles {
   private readonly spoolPath: string;
   private readonly spool: number;
   private spoolAt = 0;
+  private holdLeft = HOLD_BYTES;
 
   constructor(
     spoolDir: string,
     private readonly name: string,
   ) {
     this.spoolPath = join(spoolDir, 'spool');
-    this.spool = openSync(this.spoolPath, 'w', 0o600);
+    // read and written: a lazily read layer spools a file while the writer reads others from the spool
+    this.spool = openSync(this.spoolPath, 'w+', 0o600);
   }
 
   /** A parser for one layer's tar: it notes (or spools) each file of `want` and each device's numbers. */
-  layer(index: number, want: ReadonlySet<string>, what: string, blobAt?: number): TarParser {
+  layer(index: number, want: ReadonlySet<string>, what: string, blobAt?: number, direct?: DirectRoute): TarParser {
     // the synchronous parser: one callback per member, no promise per entry (a layer may hold 100,000 files)
-    return new TarParser(what, this.sink(index, want, blobAt));
+    return new TarParser(what, this.sink(index, want, blobAt, direct));
+  }
+
+  /** Whether the entry `path` of layer `layer` has passed (a file's bytes, or a device's numbers, are here). */
+  has(layer: number, path: string): boolean {
+    const k = key(layer, path);
+    return this.located.has(k) || this.devices.has(k);
   }
 
   /** What a layer's parser tells: with `blobAt` (the layer's first byte in the archive) offsets, else the bytes. */
-  sink(index: number, want: ReadonlySet<string>, blobAt?: number): TarSink {
-    let current: { key: string; at: number; size: number } | undefined;
+  sink(index: number, want: ReadonlySet<string>, blobAt?: number, direct?: DirectRoute): TarSink {
+    type Current = { key: string; to: 'spool'; at: number; size: number } | { key: string; to: 'held'; held: Buffer; size: number } | { key: string; to: 'out'; out: BufferedFile; at: number; size: number; keep: boolean };
+    let current: Current | undefined;
     return {
       entry: (h) => {
         const p = normalizeTarPath(h.name);
         current = undefined;
         if (!want.has(p)) return;
-        if (h.type === 'character-device' || h.type === 'block-device') this.devices.set(key(index, p), { major: h.devmajor, minor: h.devminor });
-        if (h.type !== 'file' && h.type !== 'contiguous-file') return;
-        if (blobAt !== undefined) this.located.set(key(index, p), { in: 'archive', offset: blobAt + h.byteOffset, size: h.size });
-        else current = { key: key(index, p), at: this.spoolAt, size: 0 };
+        const k = key(index, p);
+        if (h.type === 'character-device' || h.type === 'block-device') this.devices.set(k, { major: h.devmajor, minor: h.devminor });
+        if (h.type !== 'file' && h.type !== 'contiguous-file') {
+          if (direct?.path === p) direct.arrived = true;
+          return;
+        }
+        if (blobAt !== undefined) this.located.set(k, { in: 'archive', offset: blobAt + h.byteOffset, size: h.size });
+        else if (direct?.path === p && direct.out && h.size === direct.size) current = { key: k, to: 'out', out: direct.out, at: this.spoolAt, size: 0, keep: direct.keep };
+        else if (h.size <= this.holdLeft && direct) {
+          this.holdLeft -= h.size;
+          current = { key: k, to: 'held', held: Buffer.allocUnsafe(h.size), size: 0 };
+        } else current = { key: k, to: 'spool', at: this.spoolAt, size: 0 };
       },
       data: (c) => {
         if (!current) return;
-        writeSync(this.spool, c);
-        this.spoolAt += c.length;
+        if (current.to === 'held') c.copy(current.held, current.size);
+        else {
+          if (current.to === 'out') current.out.append(c);
+          if (current.to === 'spool' || current.keep) {
+            writeSync(this.spool, c, 0, c.length, this.spoolAt);
+            this.spoolAt += c.length;
+          }
+        }
         current.size += c.length;
       },
       end: () => {
-        if (current) this.located.set(current.key, { in: 'spool', offset: current.at, size: current.size });
+        const c = current;
         current = undefined;
+        if (!c) return;
+        if (c.to === 'held') this.located.set(c.key, { in: 'held', offset: 0, size: c.size, held: c.held });
+        else if (c.to === 'spool' || c.keep) this.located.set(c.key, { in: 'spool', offset: c.at, size: c.size });
+        if (c.to === 'out') {
+          // taken by the writer: asked for again, it is read from the spool (kept); otherwise it is gone
+          if (!c.keep) this.located.set(c.key, { in: 'held', offset: 0, size: -1 });
+          direct!.arrived = true;
+        } else if (direct?.path !== undefined && key(index, direct.path) === c.key) direct.arrived = true;
       },
     };
   }
 
-  /** The spool is written; the kept files are read from it (and `archive`, the source file, when there is one). */
-  async finish(config: Buffer, archive?: FileHandle): Promise<SourceBytes> {
-    closeSync(this.spool);
-    const spoolFile = await open(this.spoolPath, 'r');
+  /** The spool is written (or still being written by lazily read layers); the kept files are read from here on. */
+  finish(config: Buffer, archive?: FileHandle, lazy?: ReadonlyMap<number, LazyLayer>): SourceBytes {
+    const find = (layer: number, path: string) => {
+      const at = this.located.get(key(layer, path));
+      if (!at || at.size < 0) throw new InputError(`${this.name}: ${path} of layer ${layer} was not found on the second read (did the image change?)`);
+      return at;
+    };
+    const fdOf = (at: Located) => (at.in === 'archive' ? archive!.fd : this.spool);
+    /** Brings the entry through its layer's stream when the layer is read lazily and it has not passed yet. */
+    const bring = async (layer: number, path: string, route?: { size: number; out: BufferedFile; keep: boolean }): Promise<boolean> => {
+      const stream = lazy?.get(layer);
+      if (!stream || this.has(layer, path)) return false;
+      return stream.bring(path, route);
+    };
     return {
       config,
-      read: (layer, path) => {
-        const at = this.located.get(key(layer, path));
-        if (!at) throw new InputError(`${this.name}: ${path} of layer ${layer} was not found on the second read (did the image change?)`);
-        return ranged(at.in === 'archive' ? archive! : spoolFile, at.offset, at.size);
+      read: async function* (layer, path) {
+        await bring(layer, path, undefined);
+        const at = find(layer, path);
+        if (at.held) yield at.held;
+        else yield* ranged(fdOf(at), at.offset, at.size);
       },
-      device: (layer, path) => this.devices.get(key(layer, path)),
+      copyInto: async (layer, path, size, out, again) => {
+        if (await bring(layer, path, { size, out, keep: again })) return;
+        const at = find(layer, path);
+        if (at.size !== size) throw new InputError(`${this.name}: ${path} of layer ${layer} is ${at.size} bytes on the second read, ${size} on the first (did the image change?)`);
+        if (at.held) {
+          out.append(at.held);
+          if (again) return;
+          // taken: its memory goes back to the hold
+          this.holdLeft += at.held.length;
+          this.located.set(key(layer, path), { in: 'held', offset: 0, size: -1 });
+          return;
+        }
+        let done = 0;
+        await out.fill(at.size, (into, intoAt, length) => {
+          const n = readSync(fdOf(at), into, intoAt, length, at.offset + done);
+          if (n === 0) throw new InputError(`${this.name}: the archive ended before ${path}'s bytes (did the file change?)`);
+          done += n;
+          return n;
+        });
+      },
+      device: async (layer, path) => {
+        await bring(layer, path, undefined);
+        return this.devices.get(key(layer, path));
+      },
       close: async () => {
+        for (const stream of lazy?.values() ?? []) await stream.close();
         await archive?.close();
-        await spoolFile.close();
+        closeSync(this.spool);
       },
     };
   }
@@ -124,6 +216,88 @@ export class KeptFiles {
     } catch {
       // already closed by finish
     }
+  }
+}
+
+/**
+ * A compressed layer of the archive file, decompressed only as far as the writer has asked: the output is sorted
+ * and a layer's tar usually is too, so each file the writer asks for is the next in the stream and goes straight
+ * to the output; the few that come early are held or spooled (KeptFiles). Before, every kept file of a compressed
+ * layer went through the spool: written once, read back, and only then written out.
+ */
+/** Decompressed chunks (1 MiB each) asked for ahead of the one being parsed. */
+const READ_AHEAD = 4;
+
+export class LazyLayer {
+  private readonly route: DirectRoute = { path: undefined, size: 0, out: undefined, keep: false, arrived: false };
+  private readonly parser: TarParser;
+  private readonly chunks: AsyncIterator<Buffer>;
+  private ended = false;
+  private readonly ahead: Promise<IteratorResult<Buffer>>[] = [];
+  /** What is left of the last chunk, not yet parsed. */
+  private rest: Buffer = Buffer.alloc(0);
+
+  constructor(kept: KeptFiles, index: number, want: ReadonlySet<string>, what: string, body: AsyncIterable<Buffer>) {
+    this.parser = kept.layer(index, want, what, undefined, this.route);
+    this.chunks = body[Symbol.asyncIterator]();
+  }
+
+  /** Reads on until the entry `path` has passed; true when its bytes went straight to `route.out`. */
+  async bring(path: string, route: { size: number; out: BufferedFile; keep: boolean } | undefined): Promise<boolean> {
+    Object.assign(this.route, { path, size: route?.size ?? 0, out: route?.out, keep: route?.keep ?? false, arrived: false });
+    let direct = false;
+    try {
+      while (!this.route.arrived && !this.ended) {
+        if (this.rest.length === 0) {
+          const next = await this.next();
+          if (next.done) {
+            this.ended = true;
+            this.parser.finish();
+            break;
+          }
+          this.rest = next.value;
+          continue;
+        }
+        // the parser is given a header block, or what is left of the member it is in, at a time: it stops where the
+        // file asked for ends, and the files after it wait unparsed to be asked for (given the whole chunk, the
+        // parser would pass them to the hold before the writer wants them)
+        const n = Math.min(this.rest.length, this.parser.skippable() || BLOCK);
+        const before = route?.out.position;
+        this.parser.write(this.rest.subarray(0, n));
+        this.rest = this.rest.subarray(n);
+        if (route && route.out.position !== before) {
+          direct = true;
+          await route.out.settle();
+        }
+      }
+    } finally {
+      Object.assign(this.route, { path: undefined, out: undefined, arrived: false });
+    }
+    return direct;
+  }
+
+  /**
+   * The next decompressed chunk, with READ_AHEAD more asked for behind it: the decompressor works on the thread pool
+   * while this thread parses and writes (asked one at a time, the two took turns).
+   */
+  private next(): Promise<IteratorResult<Buffer>> {
+    while (this.ahead.length <= READ_AHEAD) {
+      const chunk = this.chunks.next();
+      // a failure is thrown where the chunk is awaited; until then it must not count as unhandled
+      chunk.catch(() => {});
+      this.ahead.push(chunk);
+    }
+    return this.ahead.shift()!;
+  }
+
+  /** Stops reading (what is left of the layer is not needed). */
+  async close(): Promise<void> {
+    if (!this.ended) {
+      // the chunks asked for ahead settle first (an async generator answers in order), then it stops
+      await Promise.allSettled(this.ahead);
+      await this.chunks.return?.();
+    }
+    this.ended = true;
   }
 }
 
@@ -142,6 +316,7 @@ export const fromArchiveFile =
  */
 export async function readSourceBytes(archive: string, image: Image, wanted: ReadonlyMap<number, ReadonlySet<string>>, spoolDir: string): Promise<SourceBytes> {
   const kept = new KeptFiles(spoolDir, archive);
+  const lazy = new Map<number, LazyLayer>();
   let config: Buffer | undefined;
   const layerAt = new Map(image.layers.map((l) => [l.archivePath, l]));
   const configHex = image.id.replace(/^sha256:/, '');
@@ -165,10 +340,14 @@ export async function readSourceBytes(archive: string, image: Image, wanted: Rea
         if ('config' in r) config = readAt(input.fd, header.byteOffset, header.size, archive);
         else if (r.layer.compression === 'none') await walkHeaders(input.fd, header.byteOffset, header.size, r.what, kept.sink(r.layer.index, r.want, header.byteOffset));
         else {
-          const body = input.createReadStream({ start: header.byteOffset, end: header.byteOffset + header.size - 1, highWaterMark: 1 << 20, autoClose: false }) as AsyncIterable<Buffer>;
-          const parser = kept.layer(r.layer.index, r.want, r.what);
-          for await (const c of decompress(body, r.layer.compression, r.what)) parser.write(c);
-          parser.finish();
+          const body = () => input.createReadStream({ start: header.byteOffset, end: header.byteOffset + header.size - 1, highWaterMark: 1 << 20, autoClose: false }) as AsyncIterable<Buffer>;
+          // a path twice in the layer: only the later member counts, which a stream read as far as asked cannot know
+          if (!r.layer.files.hasDuplicatePaths()) lazy.set(r.layer.index, new LazyLayer(kept, r.layer.index, r.want, r.what, decompress(body(), r.layer.compression, r.what)));
+          else {
+            const parser = kept.layer(r.layer.index, r.want, r.what);
+            for await (const c of decompress(body(), r.layer.compression, r.what)) parser.write(c);
+            parser.finish();
+          }
         }
       });
     } else {
@@ -200,7 +379,7 @@ export async function readSourceBytes(archive: string, image: Image, wanted: Rea
     await input.close();
     throw new InputError(`${archive}: the image config ${image.id} is not in the archive on the second read (did the file change?)`);
   }
-  return kept.finish(config, input);
+  return kept.finish(config, input, lazy);
 }
 
 const IGNORE: TarSink = { entry: () => {}, data: () => {}, end: () => {} };
@@ -264,11 +443,11 @@ async function walkHeaders(fd: number, start: number, size: number, what: string
  * promise read per piece goes through the thread pool and back, which for the ~40,000 small files of a big image
  * was most of the write's time (the main thread idle between reads); a local file's pread costs microseconds.
  */
-async function* ranged(file: FileHandle, offset: number, size: number): AsyncGenerator<Buffer> {
+async function* ranged(fd: number, offset: number, size: number): AsyncGenerator<Buffer> {
   const CHUNK = 4 << 20;
   for (let done = 0; done < size; ) {
     const buf = Buffer.allocUnsafe(Math.min(CHUNK, size - done));
-    const bytesRead = readSync(file.fd, buf, 0, buf.length, offset + done);
+    const bytesRead = readSync(fd, buf, 0, buf.length, offset + done);
     if (bytesRead === 0) throw new InputError(`the archive ended before a kept file's bytes (did the file change?)`);
     done += bytesRead;
     yield buf.subarray(0, bytesRead);
