@@ -3,6 +3,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { posix } from 'node:path';
 import type { BufferedFile } from './bufferedFile.js';
+import { LazyLayer, type DirectRoute } from './lazyLayer.js';
 import { InputError } from '../errors.js';
 import { decompress } from '../layer/compression.js';
 import { sniffCompression } from '../layer/sniff.js';
@@ -60,16 +61,6 @@ async function drain(body: AsyncIterable<Buffer>): Promise<void> {
  * decompressed chunk past the file asked for, 1 MiB at most): past this, such files go to the spool instead.
  */
 const HOLD_BYTES = 16 << 20;
-
-/** Where a layer's stream sends the file the writer is waiting for: straight to the output. */
-export interface DirectRoute {
-  path: string | undefined;
-  size: number;
-  out: BufferedFile | undefined;
-  /** Also spool it (it will be asked for again). */
-  keep: boolean;
-  arrived: boolean;
-}
 
 /**
  * The kept files of the layers walked, found: by offset in the archive file when the layer lies there plain
@@ -219,88 +210,6 @@ export class KeptFiles {
   }
 }
 
-/**
- * A compressed layer of the archive file, decompressed only as far as the writer has asked: the output is sorted
- * and a layer's tar usually is too, so each file the writer asks for is the next in the stream and goes straight
- * to the output; the few that come early are held or spooled (KeptFiles). Before, every kept file of a compressed
- * layer went through the spool: written once, read back, and only then written out.
- */
-/** Decompressed chunks (1 MiB each) asked for ahead of the one being parsed. */
-const READ_AHEAD = 4;
-
-export class LazyLayer {
-  private readonly route: DirectRoute = { path: undefined, size: 0, out: undefined, keep: false, arrived: false };
-  private readonly parser: TarParser;
-  private readonly chunks: AsyncIterator<Buffer>;
-  private ended = false;
-  private readonly ahead: Promise<IteratorResult<Buffer>>[] = [];
-  /** What is left of the last chunk, not yet parsed. */
-  private rest: Buffer = Buffer.alloc(0);
-
-  constructor(kept: KeptFiles, index: number, want: ReadonlySet<string>, what: string, body: AsyncIterable<Buffer>) {
-    this.parser = kept.layer(index, want, what, undefined, this.route);
-    this.chunks = body[Symbol.asyncIterator]();
-  }
-
-  /** Reads on until the entry `path` has passed; true when its bytes went straight to `route.out`. */
-  async bring(path: string, route: { size: number; out: BufferedFile; keep: boolean } | undefined): Promise<boolean> {
-    Object.assign(this.route, { path, size: route?.size ?? 0, out: route?.out, keep: route?.keep ?? false, arrived: false });
-    let direct = false;
-    try {
-      while (!this.route.arrived && !this.ended) {
-        if (this.rest.length === 0) {
-          const next = await this.next();
-          if (next.done) {
-            this.ended = true;
-            this.parser.finish();
-            break;
-          }
-          this.rest = next.value;
-          continue;
-        }
-        // the parser is given a header block, or what is left of the member it is in, at a time: it stops where the
-        // file asked for ends, and the files after it wait unparsed to be asked for (given the whole chunk, the
-        // parser would pass them to the hold before the writer wants them)
-        const n = Math.min(this.rest.length, this.parser.skippable() || BLOCK);
-        const before = route?.out.position;
-        this.parser.write(this.rest.subarray(0, n));
-        this.rest = this.rest.subarray(n);
-        if (route && route.out.position !== before) {
-          direct = true;
-          await route.out.settle();
-        }
-      }
-    } finally {
-      Object.assign(this.route, { path: undefined, out: undefined, arrived: false });
-    }
-    return direct;
-  }
-
-  /**
-   * The next decompressed chunk, with READ_AHEAD more asked for behind it: the decompressor works on the thread pool
-   * while this thread parses and writes (asked one at a time, the two took turns).
-   */
-  private next(): Promise<IteratorResult<Buffer>> {
-    while (this.ahead.length <= READ_AHEAD) {
-      const chunk = this.chunks.next();
-      // a failure is thrown where the chunk is awaited; until then it must not count as unhandled
-      chunk.catch(() => {});
-      this.ahead.push(chunk);
-    }
-    return this.ahead.shift()!;
-  }
-
-  /** Stops reading (what is left of the layer is not needed). */
-  async close(): Promise<void> {
-    if (!this.ended) {
-      // the chunks asked for ahead settle first (an async generator answers in order), then it stops
-      await Promise.allSettled(this.ahead);
-      await this.chunks.return?.();
-    }
-    this.ended = true;
-  }
-}
-
 /** The second read from the source archive file, as `readSourceBytes` does it. */
 export const fromArchiveFile =
   (archive: string): SecondRead =>
@@ -342,7 +251,7 @@ export async function readSourceBytes(archive: string, image: Image, wanted: Rea
         else {
           const body = () => input.createReadStream({ start: header.byteOffset, end: header.byteOffset + header.size - 1, highWaterMark: 1 << 20, autoClose: false }) as AsyncIterable<Buffer>;
           // a path twice in the layer: only the later member counts, which a stream read as far as asked cannot know
-          if (!r.layer.files.hasDuplicatePaths()) lazy.set(r.layer.index, new LazyLayer(kept, r.layer.index, r.want, r.what, decompress(body(), r.layer.compression, r.what)));
+          if (!r.layer.files.hasDuplicatePaths()) lazy.set(r.layer.index, new LazyLayer((route) => kept.layer(r.layer.index, r.want, r.what, undefined, route), decompress(body(), r.layer.compression, r.what)));
           else {
             const parser = kept.layer(r.layer.index, r.want, r.what);
             for await (const c of decompress(body(), r.layer.compression, r.what)) parser.write(c);
